@@ -1,0 +1,239 @@
+/*
+ * sekishod: the API server. Parses flags (defined once below), opens the
+ * store in the data directory, bootstraps the root account on first start,
+ * serves HTTP until SIGTERM/SIGINT, then shuts down cleanly.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "api/boot.h"
+#include "api/http.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/tm.h"
+#include "store/store.h"
+
+/* X(field, flag, metavar, default, help) — parser, --help and docs. */
+#define SEKISHOD_FLAGS(X) \
+	X(listen, "--listen", "HOST:PORT", "127.0.0.1:8080", \
+	    "address to serve the API on (port 0 picks a free one)") \
+	X(data_dir, "--data-dir", "DIR", "./var", \
+	    "where the store (sekisho.db) and root-credentials.json live") \
+	X(regions, "--regions", "LIST", \
+	    "cn-hangzhou,cn-shanghai,cn-beijing,ap-northeast-1", \
+	    "comma-separated region ids served") \
+	X(sync, "--sync", "full|normal", "full", \
+	    "SQLite durability: full survives power loss, normal survives kill -9") \
+	X(threads, "--threads", "N", "2", "HTTP worker threads") \
+	X(log_level, "--log-level", "LEVEL", "info", "error, warn, info or debug") \
+	X(port_file, "--port-file", "FILE", "", \
+	    "write the bound port to FILE once listening (for tests)") \
+	X(vpc_quota, "--vpc-quota", "N", "10", "VPCs per account and region") \
+	X(vswitch_quota, "--vswitch-quota", "N", "150", "vSwitches per VPC")
+
+struct sekishod_cfg {
+#define X(field, flag, meta, def, help) const char *field;
+	SEKISHOD_FLAGS(X)
+#undef X
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: sekishod [options]\n\n");
+#define X(field, flag, meta, def, help) \
+	fprintf(f, "  %s %-10s %s (default: %s)\n", flag, meta, help, \
+	    def[0] ? def : "none");
+	SEKISHOD_FLAGS(X)
+#undef X
+	fprintf(f, "  --help               this text\n\n"
+	    "Environment: SEKISHO_ROOT_ACCESS_KEY_ID and "
+	    "SEKISHO_ROOT_ACCESS_KEY_SECRET seed the root AccessKey.\n");
+}
+
+static int
+parse_flags(int argc, char **argv, struct sekishod_cfg *cfg)
+{
+#define X(field, flag, meta, def, help) cfg->field = def;
+	SEKISHOD_FLAGS(X)
+#undef X
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+		int matched = 0;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+#define X(field, flag, meta, def, help) \
+		if (!matched && strlen(flag) == nl && strncmp(a, flag, nl) == 0) { \
+			if (eq) \
+				cfg->field = eq + 1; \
+			else if (i + 1 < argc) \
+				cfg->field = argv[++i]; \
+			else \
+				return fprintf(stderr, "%s needs a value\n", flag), -1; \
+			matched = 1; \
+		}
+		SEKISHOD_FLAGS(X)
+#undef X
+		if (!matched)
+			return fprintf(stderr, "unknown option %s\n", a), -1;
+	}
+	return 0;
+}
+
+static int
+parse_uint(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+split_listen(const char *listen, char *host, size_t hlen, unsigned short *port)
+{
+	const char *colon = strrchr(listen, ':');
+	long p;
+
+	if (colon == NULL || (size_t)(colon - listen) >= hlen ||
+	    parse_uint(colon + 1, 0, 65535, &p) < 0)
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	*port = (unsigned short)p;
+	return 0;
+}
+
+static int
+config_api(const struct sekishod_cfg *cfg, struct api_config *ac,
+    char *regions_buf)
+{
+	long v;
+	int n = 0;
+
+	api_config_defaults(ac);
+	memset(ac->regions, 0, sizeof(ac->regions));
+	for (char *tok = strtok(regions_buf, ","); tok; tok = strtok(NULL, ",")) {
+		if (n == API_MAX_REGIONS - 1 || tok[0] == '\0')
+			return -1;
+		ac->regions[n++] = tok;
+	}
+	if (n == 0)
+		return -1;
+	if (parse_uint(cfg->vpc_quota, 1, 100000, &v) < 0)
+		return -1;
+	ac->vpc_quota = (int)v;
+	if (parse_uint(cfg->vswitch_quota, 1, 100000, &v) < 0)
+		return -1;
+	ac->vswitch_quota = (int)v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sekishod_cfg cfg;
+	struct api_config ac;
+	struct http_opts ho;
+	struct store_opts so;
+	struct store *st = NULL;
+	struct api *api = NULL;
+	struct http_server *srv = NULL;
+	struct boot_result br;
+	char host[256], dbpath[4096], *regions = NULL;
+	enum log_level lv;
+	sigset_t sigs;
+	long threads;
+	int sig, r, rc = 1;
+
+	if (parse_flags(argc, argv, &cfg) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	regions = strdup(cfg.regions);
+	if (log_level_parse(cfg.log_level, &lv) < 0 ||
+	    split_listen(cfg.listen, host, sizeof(host), &ho.port) < 0 ||
+	    parse_uint(cfg.threads, 1, 256, &threads) < 0 ||
+	    (strcmp(cfg.sync, "full") != 0 && strcmp(cfg.sync, "normal") != 0) ||
+	    regions == NULL || config_api(&cfg, &ac, regions) < 0) {
+		fprintf(stderr, "sekishod: invalid option value (see --help)\n");
+		free(regions);
+		return 2;
+	}
+	log_set_level(lv);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (mkdir(cfg.data_dir, 0700) < 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", cfg.data_dir, strerror(errno));
+		goto out;
+	}
+	snprintf(dbpath, sizeof(dbpath), "%s/sekisho.db", cfg.data_dir);
+	so.path = dbpath;
+	so.sync_full = strcmp(cfg.sync, "full") == 0;
+	umask(077);
+	if ((r = store_open(&so, &st)) < 0) {
+		log_error("cannot open store %s (%s)", dbpath, err_name(r));
+		goto out;
+	}
+	if ((r = boot_root(st, cfg.data_dir, getenv("SEKISHO_ROOT_ACCESS_KEY_ID"),
+	    getenv("SEKISHO_ROOT_ACCESS_KEY_SECRET"), tm_now(), &br)) < 0) {
+		log_error("cannot create the root account (%s)", err_name(r));
+		goto out;
+	}
+	if ((r = api_new(st, &ac, &api)) < 0)
+		goto out;
+	ho.host = host;
+	ho.threads = (unsigned)threads;
+	ho.max_body = ac.max_body;
+	if ((r = http_start(api, &ho, &srv)) < 0) {
+		log_error("cannot listen on %s", cfg.listen);
+		goto out;
+	}
+	if (cfg.port_file[0]) {
+		FILE *f = fopen(cfg.port_file, "w");
+
+		if (f == NULL) {
+			log_error("cannot write %s", cfg.port_file);
+			goto out;
+		}
+		fprintf(f, "%u\n", http_port(srv));
+		fclose(f);
+	}
+	log_info("sekishod listening on http://%s:%u (account %s, store %s)",
+	    host, http_port(srv), br.account, dbpath);
+	if (br.generated)
+		log_info("root credentials written to %s (mode 0600)", br.cred_path);
+	else if (getenv("SEKISHO_ROOT_ACCESS_KEY_ID"))
+		log_info("root AccessKeyId taken from SEKISHO_ROOT_ACCESS_KEY_ID");
+	else
+		log_info("root credentials: %s/root-credentials.json", cfg.data_dir);
+	while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+		;
+	log_info("signal %d: shutting down", sig);
+	rc = 0;
+out:
+	http_stop(srv);
+	api_free(api);
+	store_close(st);
+	free(regions);
+	return rc;
+}
