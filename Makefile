@@ -10,10 +10,11 @@ CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libcrypto libcurl
 BUILD   ?= build
 WERROR  ?= $(if $(CI),-Werror,)
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+OPT     ?= -O2 -g
+# CFLAGS/LDFLAGS from the command line are added, never replace ours.
+ALL_CFLAGS = $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
            -Wformat=2 -Wstrict-prototypes $(WERROR) -Isrc -pthread \
-           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -31,24 +32,24 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libsekisho.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/sekishod: $(BUILD)/src/cmd/sekishod.o $(BUILD)/libsekisho.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/sekisho: $(BUILD)/src/cmd/sekisho.o $(BUILD)/libsekisho.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/errdoc: $(BUILD)/src/cmd/errdoc.o $(BUILD)/libsekisho.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libsekisho.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
 # docs/errors.md is generated from the error catalogue (src/lib/err_list.h).
 docs: $(BUILD)/errdoc
@@ -72,7 +73,7 @@ test: deps
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  unit
 
 fuzz: deps
