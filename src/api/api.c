@@ -18,7 +18,8 @@
 #include "lib/tm.h"
 
 static const struct api_action *const api_ecs_tables[] = {
-	act_ecs_region_actions, NULL,
+	act_ecs_region_actions, act_ecs_sg_actions, act_ecs_sgrule_actions,
+	act_ecs_instance_actions, act_ecs_eni_actions, NULL,
 };
 static const struct api_action *const api_vpc_tables[] = {
 	act_vpc_actions, NULL,
@@ -52,6 +53,13 @@ api_config_defaults(struct api_config *c)
 	c->max_body = 1 << 20;
 	c->vpc_quota = 10;
 	c->vswitch_quota = 150;
+	c->sg_quota = 100;
+	c->sg_per_eni = 5;
+	c->rules_per_eni = 500;
+	c->classic_group_instances = 1000;
+	c->vpc_basic_group_ips = 2000;
+	c->enterprise_group_enis = 50000;
+	c->tcp25_open = 0;
 }
 
 int

@@ -48,6 +48,14 @@ struct api_config {
 	/* quotas (VPC) */
 	int vpc_quota;				/* VPCs per region per account */
 	int vswitch_quota;			/* vSwitches per VPC */
+	/* quotas (security groups; ../shared/spec/seed-spec.md §1.2) */
+	int sg_quota;				/* groups per account and region */
+	int sg_per_eni;				/* 5, 10 or 16 */
+	int rules_per_eni;			/* summed over an ENI's groups */
+	int classic_group_instances;		/* members of a classic group */
+	int vpc_basic_group_ips;		/* private IPs in a VPC basic group */
+	int enterprise_group_enis;		/* ENIs in an enterprise group */
+	int tcp25_open;				/* operator lifts the TCP 25 block */
 };
 
 void api_config_defaults(struct api_config *c);

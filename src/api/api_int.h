@@ -107,5 +107,9 @@ int api_check_region(struct api_call *c, const char *region);
 /* Action tables (one per product family, in act/). */
 extern const struct api_action act_ecs_region_actions[];
 extern const struct api_action act_vpc_actions[];
+extern const struct api_action act_ecs_sg_actions[];
+extern const struct api_action act_ecs_sgrule_actions[];
+extern const struct api_action act_ecs_instance_actions[];
+extern const struct api_action act_ecs_eni_actions[];
 
 #endif

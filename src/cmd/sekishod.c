@@ -35,7 +35,21 @@
 	X(port_file, "--port-file", "FILE", "", \
 	    "write the bound port to FILE once listening (for tests)") \
 	X(vpc_quota, "--vpc-quota", "N", "10", "VPCs per account and region") \
-	X(vswitch_quota, "--vswitch-quota", "N", "150", "vSwitches per VPC")
+	X(vswitch_quota, "--vswitch-quota", "N", "150", "vSwitches per VPC") \
+	X(sg_quota, "--sg-quota", "N", "100", \
+	    "security groups per account and region") \
+	X(sg_per_eni, "--sg-per-eni", "5|10|16", "5", \
+	    "groups per ENI; 10 and 16 lower rules per group to 50 and 30") \
+	X(rules_per_eni, "--rules-per-eni", "N", "500", \
+	    "rules per ENI, summed over its groups") \
+	X(classic_group_instances, "--classic-group-instances", "N", "1000", \
+	    "instances in a classic-network group") \
+	X(vpc_basic_group_ips, "--vpc-basic-group-ips", "N", "2000", \
+	    "private IPs in a VPC basic group") \
+	X(enterprise_group_enis, "--enterprise-group-enis", "N", "50000", \
+	    "ENIs in an enterprise group") \
+	X(tcp25_open, "--tcp25-open", "0|1", "0", \
+	    "operator setting: lift the outbound TCP 25 block")
 
 struct sekishod_cfg {
 #define X(field, flag, meta, def, help) const char *field;
@@ -141,6 +155,28 @@ config_api(const struct sekishod_cfg *cfg, struct api_config *ac,
 	if (parse_uint(cfg->vswitch_quota, 1, 100000, &v) < 0)
 		return -1;
 	ac->vswitch_quota = (int)v;
+	if (parse_uint(cfg->sg_quota, 1, 1000000, &v) < 0)
+		return -1;
+	ac->sg_quota = (int)v;
+	if (parse_uint(cfg->sg_per_eni, 5, 16, &v) < 0 ||
+	    (v != 5 && v != 10 && v != 16))
+		return -1;
+	ac->sg_per_eni = (int)v;
+	if (parse_uint(cfg->rules_per_eni, 1, 100000, &v) < 0)
+		return -1;
+	ac->rules_per_eni = (int)v;
+	if (parse_uint(cfg->classic_group_instances, 1, 10000000, &v) < 0)
+		return -1;
+	ac->classic_group_instances = (int)v;
+	if (parse_uint(cfg->vpc_basic_group_ips, 1, 10000000, &v) < 0)
+		return -1;
+	ac->vpc_basic_group_ips = (int)v;
+	if (parse_uint(cfg->enterprise_group_enis, 1, 10000000, &v) < 0)
+		return -1;
+	ac->enterprise_group_enis = (int)v;
+	if (parse_uint(cfg->tcp25_open, 0, 1, &v) < 0)
+		return -1;
+	ac->tcp25_open = (int)v;
 	return 0;
 }
 

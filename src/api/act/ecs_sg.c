@@ -1,0 +1,6 @@
+/* ecs_sg: placeholder table until the action family lands. */
+#include "api/api_int.h"
+
+const struct api_action act_ecs_sg_actions[] = {
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
+};

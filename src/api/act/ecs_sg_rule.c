@@ -1,0 +1,6 @@
+/* ecs_sg_rule: placeholder table until the action family lands. */
+#include "api/api_int.h"
+
+const struct api_action act_ecs_sgrule_actions[] = {
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
+};
