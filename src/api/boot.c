@@ -60,8 +60,10 @@ boot_root(struct store *st, const char *data_dir, const char *env_akid,
 	if (r == -ERR_NOT_FOUND) {
 		char id[17];
 
-		if ((r = rnd_chars("123456789", 1, id, sizeof(id))) < 0 ||
-		    (r = rnd_chars("0123456789", 15, id + 1, sizeof(id) - 1)) < 0)
+		/* A leading 1 keeps ids below 2^53: JavaScript clients read
+		 * OwnerId as a number (real account ids mostly start so). */
+		id[0] = '1';
+		if ((r = rnd_chars("0123456789", 15, id + 1, sizeof(id) - 1)) < 0)
 			goto out;
 		if ((r = store_account_put(st, id, now)) < 0 ||
 		    (r = store_meta_put(st, "root_account", id)) < 0)
