@@ -143,6 +143,13 @@ api_reply_error(struct api_response *resp, const char *request_id,
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "RequestId", request_id,
 	    "HostId", prod ? prod->host : "ecs.aliyuncs.com", "Code", code,
 	    "Message", msg, "Recommend", recommend);
+	if (o == NULL) {
+		/* A detail that JSON cannot carry: keep the envelope without it. */
+		err_format(err, "", msg, sizeof(msg));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "RequestId", request_id,
+		    "HostId", prod ? prod->host : "ecs.aliyuncs.com", "Code", code,
+		    "Message", msg, "Recommend", recommend);
+	}
 	api_reply_json(resp, err_status(err), o);
 	json_decref(o);
 }

@@ -12,6 +12,7 @@
 
 #include "api/api_int.h"
 #include "lib/err.h"
+#include "lib/utf8.h"
 
 #define API_MAX_INDEX 1000
 
@@ -44,11 +45,13 @@ static int
 api_check_scalar(struct api_call *c, const struct api_param *p,
     const char *key, const char *val)
 {
-	size_t len = strlen(val);
+	size_t len;
 	int64_t v;
 
 	switch (p->type) {
 	case PT_STR:
+		/* COMPAT: Alibaba's length limits count characters. */
+		len = utf8_count(val);
 		if ((p->min && (int64_t)len < p->min) ||
 		    (p->max && (int64_t)len > p->max))
 			return api_bad(c, p, key);

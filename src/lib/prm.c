@@ -7,6 +7,7 @@
 #include "lib/err.h"
 #include "lib/pct.h"
 #include "lib/sb.h"
+#include "lib/utf8.h"
 
 void
 prm_init(struct prm_list *l)
@@ -83,6 +84,12 @@ prm_parse(struct prm_list *l, const char *s, size_t n)
 			goto out;
 		if (eq < end && (r = pct_decode(&v, s + eq + 1, end - eq - 1)) < 0)
 			goto out;
+		/* JSON replies cannot carry invalid UTF-8: refuse it here. */
+		if (!utf8_valid(sb_str(&k), k.len) ||
+		    !utf8_valid(sb_str(&v), v.len)) {
+			r = -ERR_INVALID_PARAMETER;
+			goto out;
+		}
 		if (k.len == 0) {
 			i = end + 1;
 			continue;

@@ -13,6 +13,7 @@
 #include "lib/prm.h"
 #include "lib/rnd.h"
 #include "lib/tm.h"
+#include "lib/utf8.h"
 
 static void
 test_pct_encode(void **state)
@@ -175,6 +176,38 @@ test_nonce(void **state)
 	nonce_cache_free(nc);
 }
 
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("abc", 3));
+	assert_true(utf8_valid("\xe3\x81\x82", 3));		/* あ */
+	assert_true(utf8_valid("\xf0\x9f\x98\x80", 4));	/* U+1F600 */
+	assert_false(utf8_valid("\xff", 1));
+	assert_false(utf8_valid("\xc0\xaf", 2));		/* overlong '/' */
+	assert_false(utf8_valid("\xe0\x80\xaf", 3));	/* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_false(utf8_valid("\xe3\x81", 2));		/* truncated */
+	assert_false(utf8_valid("a\x80", 2));
+	assert_int_equal(utf8_count("a\xe3\x81\x82" "b"), 3);
+	assert_int_equal(utf8_count(""), 0);
+}
+
+static void
+test_prm_rejects_bad_utf8(void **state)
+{
+	struct prm_list p;
+
+	(void)state;
+	prm_init(&p);
+	assert_int_equal(prm_parse(&p, "A=%FF%FE", 8), -ERR_INVALID_PARAMETER);
+	assert_int_equal(prm_parse(&p, "%FF=x", 5), -ERR_INVALID_PARAMETER);
+	assert_int_equal(prm_parse(&p, "A=%E3%81%82", 11), 0);
+	assert_string_equal(prm_get(&p, "A"), "\xe3\x81\x82");
+	prm_free(&p);
+}
+
 int
 main(void)
 {
@@ -187,6 +220,8 @@ main(void)
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_rnd),
 		cmocka_unit_test(test_nonce),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_prm_rejects_bad_utf8),
 	};
 
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);

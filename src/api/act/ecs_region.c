@@ -37,22 +37,31 @@ region_lookup(const char *id)
 	return NULL;
 }
 
-/* zh-CN (default) | en-US | ja; 0 or -ERR_ACCEPT_LANGUAGE_NOT_FOUND. */
+/*
+ * AcceptLanguage -> 0 Chinese, 1 English, 2 Japanese. COMPAT: the spec
+ * lists zh-CN (default), zh-TW, en-US, ja, fr, de, ko; we have Chinese,
+ * English and Japanese names, so zh-TW reads Chinese and fr/de/ko English.
+ */
 static int
 region_lang(struct api_call *c, int *lang)
 {
+	static const struct {
+		const char *tag;
+		int lang;
+	} langs[] = { { "zh-CN", 0 }, { "zh-TW", 0 }, { "en-US", 1 },
+	    { "ja", 2 }, { "fr", 1 }, { "de", 1 }, { "ko", 1 } };
 	const char *l = api_str(c, "AcceptLanguage");
 
 	*lang = 0;
-	if (l == NULL || strcmp(l, "zh-CN") == 0)
+	if (l == NULL)
 		return 0;
-	if (strcmp(l, "en-US") == 0)
-		*lang = 1;
-	else if (strcmp(l, "ja") == 0)
-		*lang = 2;
-	else
-		return api_fail(c, ERR_ACCEPT_LANGUAGE_NOT_FOUND, NULL);
-	return 0;
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		if (strcmp(l, langs[i].tag) == 0) {
+			*lang = langs[i].lang;
+			return 0;
+		}
+	}
+	return api_fail(c, ERR_ACCEPT_LANGUAGE_NOT_FOUND, NULL);
 }
 
 static const char *
