@@ -23,6 +23,8 @@ static const struct {
 	const char *kind;	/* store kind */
 } tag_types[] = {
 	{ "securitygroup", "sg" },
+	{ "instance", "instance" },
+	{ "eni", "eni" },
 };
 
 #define TAG_NTYPES (sizeof(tag_types) / sizeof(tag_types[0]))
