@@ -19,7 +19,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Core library: everything but the main() files.
-LIB_SRC := $(sort $(wildcard src/lib/*.c src/store/*.c src/api/*.c src/api/act/*.c src/sg/*.c src/cli/*.c))
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/store/*.c src/api/*.c src/api/act/*.c src/sg/*.c src/iam/*.c src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -24,10 +24,18 @@ static const struct api_action *const api_ecs_tables[] = {
 static const struct api_action *const api_vpc_tables[] = {
 	act_vpc_actions, NULL,
 };
+static const struct api_action *const api_ram_tables[] = {
+	act_ram_actions, NULL,
+};
+static const struct api_action *const api_sts_tables[] = {
+	act_sts_actions, NULL,
+};
 
 static const struct api_product api_products[] = {
 	{ "2014-05-26", "Ecs", "ecs.aliyuncs.com", api_ecs_tables },
 	{ "2016-04-28", "Vpc", "vpc.aliyuncs.com", api_vpc_tables },
+	{ "2015-05-01", "Ram", "ram.aliyuncs.com", api_ram_tables },
+	{ "2015-04-01", "Sts", "sts.aliyuncs.com", api_sts_tables },
 };
 
 #define API_NPRODUCTS (sizeof(api_products) / sizeof(api_products[0]))

@@ -111,5 +111,7 @@ extern const struct api_action act_ecs_sg_actions[];
 extern const struct api_action act_ecs_sgrule_actions[];
 extern const struct api_action act_ecs_instance_actions[];
 extern const struct api_action act_ecs_eni_actions[];
+extern const struct api_action act_ram_actions[];
+extern const struct api_action act_sts_actions[];
 
 #endif
