@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_int.h"
 #include "api/auth.h"
@@ -30,12 +31,17 @@ static const struct api_action *const api_ram_tables[] = {
 static const struct api_action *const api_sts_tables[] = {
 	act_sts_actions, NULL,
 };
+static const struct api_action *const api_sekisho_tables[] = {
+	act_sekisho_agent_actions, NULL,
+};
 
 static const struct api_product api_products[] = {
 	{ "2014-05-26", "Ecs", "ecs.aliyuncs.com", api_ecs_tables },
 	{ "2016-04-28", "Vpc", "vpc.aliyuncs.com", api_vpc_tables },
 	{ "2015-05-01", "Ram", "ram.aliyuncs.com", api_ram_tables },
 	{ "2015-04-01", "Sts", "sts.aliyuncs.com", api_sts_tables },
+	/* Our own product: agents, enforcement status, the decision engine. */
+	{ "2026-12-01", "Sekisho", "sekisho.local", api_sekisho_tables },
 };
 
 #define API_NPRODUCTS (sizeof(api_products) / sizeof(api_products[0]))
@@ -68,6 +74,7 @@ api_config_defaults(struct api_config *c)
 	c->vpc_basic_group_ips = 2000;
 	c->enterprise_group_enis = 50000;
 	c->tcp25_open = 0;
+	c->host_id = "host-local";
 }
 
 int
@@ -85,6 +92,8 @@ api_new(struct store *st, const struct api_config *cfg, struct api **out)
 		free(a);
 		return r;
 	}
+	pthread_mutex_init(&a->rev_lock, NULL);
+	pthread_cond_init(&a->rev_cond, NULL);
 	*out = a;
 	return 0;
 }
@@ -95,6 +104,8 @@ api_free(struct api *a)
 	if (a == NULL)
 		return;
 	nonce_cache_free(a->nonces);
+	pthread_cond_destroy(&a->rev_cond);
+	pthread_mutex_destroy(&a->rev_lock);
 	free(a);
 }
 
@@ -212,6 +223,32 @@ api_params_hash(const struct prm_list *p, char out[65])
 	return r;
 }
 
+/*
+ * Long-poll: waits (outside any store transaction) until the store
+ * revision passes SinceRevision or WaitSeconds (0..25) elapse. The schema
+ * of such an action declares both parameters.
+ */
+static void
+api_long_poll(struct api_call *c)
+{
+	uint64_t since = (uint64_t)api_int(c, "SinceRevision", 0);
+	int64_t wait = api_int(c, "WaitSeconds", 0);
+	struct timespec until;
+
+	if (wait <= 0)
+		return;
+	if (wait > 25)
+		wait = 25;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait;
+	pthread_mutex_lock(&c->api->rev_lock);
+	while (store_committed_revision(c->st) <= since &&
+	    pthread_cond_timedwait(&c->api->rev_cond, &c->api->rev_lock,
+	    &until) == 0)
+		;
+	pthread_mutex_unlock(&c->api->rev_lock);
+}
+
 /* Parses query and form body into params; records how many came first. */
 static int
 api_decode(const struct api_request *req, struct prm_list *p,
@@ -283,8 +320,14 @@ api_run(struct api_call *c)
 			goto out;
 	}
 	if (write) {
+		c->revision = store_revision(c->st);
 		r = store_tx_commit(c->st);
 		free(old);
+		if (r == 0) {
+			pthread_mutex_lock(&c->api->rev_lock);
+			pthread_cond_broadcast(&c->api->rev_cond);
+			pthread_mutex_unlock(&c->api->rev_lock);
+		}
 		return r;
 	}
 out:
@@ -363,8 +406,14 @@ api_handle(struct api *a, const struct api_request *req,
 			goto fail;
 	}
 
-	/* 4. authorize: the root identity may do everything in its account.
-	 * RAM policy evaluation slots in here (identity issue). */
+	/* 4. authorize: host agents call the agent actions and nothing else;
+	 * the root identity may do everything in its account. RAM policy
+	 * evaluation slots in here (identity issue). */
+	if ((c.act->flags & AF_AGENT) !=
+	    (strncmp(c.who.principal, "agent:", 6) == 0 ? AF_AGENT : 0u)) {
+		r = -ERR_FORBIDDEN_RAM;
+		goto fail;
+	}
 
 	/* 5. validate */
 	if ((r = api_validate(&c, c.act->params)) < 0)
@@ -376,10 +425,13 @@ api_handle(struct api *a, const struct api_request *req,
 		r = -ERR_NOMEM;
 		goto fail;
 	}
+	if (c.act->flags & AF_LONGPOLL)
+		api_long_poll(&c);
 	if ((r = api_run(&c)) < 0)
 		goto fail_call;
 	json_object_set_new(c.out, "RequestId", json_string(c.request_id));
 	api_reply_json(resp, 200, c.out);
+	resp->revision = c.revision;
 	log_debug("%s %s/%s -> 200", c.request_id, prod->name, c.act->name);
 	goto out;
 

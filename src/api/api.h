@@ -35,6 +35,8 @@ struct api_request {
 struct api_response {
 	int status;
 	char *body;			/* malloc'd JSON; api_response_free() */
+	uint64_t revision;		/* after a write: the store revision that
+					 * holds it (x-sekisho-revision), else 0 */
 };
 
 void api_response_free(struct api_response *r);
@@ -56,6 +58,7 @@ struct api_config {
 	int vpc_basic_group_ips;		/* private IPs in a VPC basic group */
 	int enterprise_group_enis;		/* ENIs in an enterprise group */
 	int tcp25_open;				/* operator lifts the TCP 25 block */
+	const char *host_id;			/* the host every instance runs on */
 };
 
 void api_config_defaults(struct api_config *c);

@@ -8,6 +8,8 @@
 #ifndef SEKISHO_API_INT_H
 #define SEKISHO_API_INT_H
 
+#include <pthread.h>
+
 #include <jansson.h>
 
 #include "api/api.h"
@@ -37,6 +39,8 @@ struct api_param {
 
 #define AF_WRITE 1u		/* runs in a write transaction */
 #define AF_CLIENT_TOKEN 2u	/* honours ClientToken idempotency */
+#define AF_AGENT 4u		/* only host agents ("agent:<host>") may call */
+#define AF_LONGPOLL 8u		/* waits for SinceRevision/WaitSeconds first */
 
 struct api_call;
 
@@ -61,6 +65,9 @@ struct api {
 	struct api_config cfg;
 	struct nonce_cache *nonces;
 	int64_t fixed_now;
+	/* Long-polls wait on rev_cond for the store revision to pass theirs. */
+	pthread_mutex_t rev_lock;
+	pthread_cond_t rev_cond;
 };
 
 struct api_call {
@@ -71,6 +78,7 @@ struct api_call {
 	struct auth_principal who;
 	json_t *out;
 	int64_t now;
+	uint64_t revision;	/* the revision this call's write committed */
 	char request_id[40];
 	char detail[512];
 };
@@ -113,5 +121,6 @@ extern const struct api_action act_ecs_instance_actions[];
 extern const struct api_action act_ecs_eni_actions[];
 extern const struct api_action act_ram_actions[];
 extern const struct api_action act_sts_actions[];
+extern const struct api_action act_sekisho_agent_actions[];
 
 #endif

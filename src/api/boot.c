@@ -17,9 +17,13 @@
 #define BOOT_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 static int
-boot_write_creds(const char *path, const struct store_key *k)
+boot_write_creds(const char *path, const struct store_key *k,
+    const char *host_id)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "AccountId", k->account,
+	json_t *o = host_id ?
+	    json_pack("{s:s, s:s, s:s}", "HostId", host_id,
+	    "AccessKeyId", k->id, "AccessKeySecret", k->secret) :
+	    json_pack("{s:s, s:s, s:s}", "AccountId", k->account,
 	    "AccessKeyId", k->id, "AccessKeySecret", k->secret);
 	char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
 	int fd = -1, r = -ERR_INTERNAL;
@@ -104,7 +108,7 @@ boot_root(struct store *st, const char *data_dir, const char *env_akid,
 	if (out->generated) {
 		snprintf(out->cred_path, sizeof(out->cred_path),
 		    "%s/root-credentials.json", data_dir);
-		if ((r = boot_write_creds(out->cred_path, &k)) < 0)
+		if ((r = boot_write_creds(out->cred_path, &k, NULL)) < 0)
 			goto out;
 	}
 	r = store_tx_commit(st);
@@ -114,5 +118,54 @@ out:
 done:
 	OPENSSL_cleanse(&k, sizeof(k));
 	free(account);
+	return r;
+}
+
+int
+boot_agent(struct store *st, const char *data_dir, const char *host_id,
+    int64_t now, char *path, size_t path_len)
+{
+	char meta_key[160], *account = NULL, *akid = NULL;
+	struct store_key k;
+	int r;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(meta_key, sizeof(meta_key), "agent_key:%s", host_id);
+	snprintf(path, path_len, "%s/agent-credentials.json", data_dir);
+	if ((r = store_tx_begin(st, STORE_TX_WRITE)) < 0)
+		return r;
+	if ((r = store_meta_get(st, "root_account", &account)) < 0)
+		goto out;
+	r = store_meta_get(st, meta_key, &akid);
+	if (r == 0) {
+		if ((r = store_key_get(st, akid, &k)) < 0)
+			goto out;
+	} else if (r == -ERR_NOT_FOUND) {
+		snprintf(k.id, sizeof(k.id), "LTAIagent");
+		if ((r = rnd_chars(BOOT_ALNUM, 15, k.id + 9,
+		    sizeof(k.id) - 9)) < 0 ||
+		    (r = rnd_chars(BOOT_ALNUM, 30, k.secret,
+		    sizeof(k.secret))) < 0)
+			goto out;
+		snprintf(k.account, sizeof(k.account), "%s", account);
+		snprintf(k.principal, sizeof(k.principal), "agent:%s", host_id);
+		snprintf(k.status, sizeof(k.status), "Active");
+		k.created = now;
+		if ((r = store_key_put(st, &k)) < 0 ||
+		    (r = store_meta_put(st, meta_key, k.id)) < 0)
+			goto out;
+	} else {
+		goto out;
+	}
+	if ((r = boot_write_creds(path, &k, host_id)) < 0)
+		goto out;
+	r = store_tx_commit(st);
+	goto done;
+out:
+	store_tx_abort(st);
+done:
+	OPENSSL_cleanse(&k, sizeof(k));
+	free(account);
+	free(akid);
 	return r;
 }

@@ -22,4 +22,13 @@ struct boot_result {
 int boot_root(struct store *st, const char *data_dir, const char *env_akid,
     const char *env_secret, int64_t now, struct boot_result *out);
 
+/*
+ * The host agent's AccessKey (principal "agent:<host_id>", in the root
+ * account): created once, and written on every start to
+ * DIR/agent-credentials.json (mode 0600: AccessKeyId, AccessKeySecret,
+ * HostId) for the agent to read. Agent keys may call only agent actions.
+ */
+int boot_agent(struct store *st, const char *data_dir, const char *host_id,
+    int64_t now, char *path, size_t path_len);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -64,8 +65,11 @@ http_header(void *arg, const char *lname)
 }
 
 static enum MHD_Result
-http_send(struct MHD_Connection *conn, int status, char *body)
+http_send(struct MHD_Connection *conn, int status, char *body,
+    uint64_t revision)
 {
+	char rev[32];
+
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
@@ -77,6 +81,10 @@ http_send(struct MHD_Connection *conn, int status, char *body)
 	}
 	MHD_add_response_header(resp, "Content-Type",
 	    "application/json;charset=utf-8");
+	if (revision) {
+		snprintf(rev, sizeof(rev), "%llu", (unsigned long long)revision);
+		MHD_add_response_header(resp, "x-sekisho-revision", rev);
+	}
 	ret = MHD_queue_response(conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -140,7 +148,7 @@ http_access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	req.header = http_header;
 	req.header_arg = conn;
 	api_handle(s->api, &req, &resp);
-	return http_send(conn, resp.status, resp.body);
+	return http_send(conn, resp.status, resp.body, resp.revision);
 }
 
 int

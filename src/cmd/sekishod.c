@@ -30,7 +30,7 @@
 	    "comma-separated region ids served") \
 	X(sync, "--sync", "full|normal", "full", \
 	    "SQLite durability: full survives power loss, normal survives kill -9") \
-	X(threads, "--threads", "N", "2", "HTTP worker threads") \
+	X(threads, "--threads", "N", "4", "HTTP worker threads (agent long-polls hold one each)") \
 	X(log_level, "--log-level", "LEVEL", "info", "error, warn, info or debug") \
 	X(port_file, "--port-file", "FILE", "", \
 	    "write the bound port to FILE once listening (for tests)") \
@@ -49,7 +49,9 @@
 	X(enterprise_group_enis, "--enterprise-group-enis", "N", "50000", \
 	    "ENIs in an enterprise group") \
 	X(tcp25_open, "--tcp25-open", "0|1", "0", \
-	    "operator setting: lift the outbound TCP 25 block")
+	    "operator setting: lift the outbound TCP 25 block") \
+	X(host_id, "--host-id", "ID", "host-local", \
+	    "the host instances run on; its agent key is in agent-credentials.json")
 
 struct sekishod_cfg {
 #define X(field, flag, meta, def, help) const char *field;
@@ -177,6 +179,9 @@ config_api(const struct sekishod_cfg *cfg, struct api_config *ac,
 	if (parse_uint(cfg->tcp25_open, 0, 1, &v) < 0)
 		return -1;
 	ac->tcp25_open = (int)v;
+	if (cfg->host_id[0] == '\0' || strlen(cfg->host_id) > 64)
+		return -1;
+	ac->host_id = cfg->host_id;
 	return 0;
 }
 
@@ -191,7 +196,7 @@ main(int argc, char **argv)
 	struct api *api = NULL;
 	struct http_server *srv = NULL;
 	struct boot_result br;
-	char host[256], dbpath[4096], *regions = NULL;
+	char host[256], dbpath[4096], agent_path[4200], *regions = NULL;
 	enum log_level lv;
 	sigset_t sigs;
 	long threads;
@@ -235,6 +240,11 @@ main(int argc, char **argv)
 		log_error("cannot create the root account (%s)", err_name(r));
 		goto out;
 	}
+	if ((r = boot_agent(st, cfg.data_dir, ac.host_id, tm_now(), agent_path,
+	    sizeof(agent_path))) < 0) {
+		log_error("cannot create the agent key (%s)", err_name(r));
+		goto out;
+	}
 	if ((r = api_new(st, &ac, &api)) < 0)
 		goto out;
 	ho.host = host;
@@ -262,6 +272,8 @@ main(int argc, char **argv)
 		log_info("root AccessKeyId taken from SEKISHO_ROOT_ACCESS_KEY_ID");
 	else
 		log_info("root credentials: %s/root-credentials.json", cfg.data_dir);
+	log_info("agent credentials for host %s: %s (mode 0600)", ac.host_id,
+	    agent_path);
 	while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
 		;
 	log_info("signal %d: shutting down", sig);

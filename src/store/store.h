@@ -38,8 +38,13 @@ int store_tx_begin(struct store *st, enum store_tx_kind kind);
 int store_tx_commit(struct store *st);
 void store_tx_abort(struct store *st);	/* NULL-safe; no-op without a tx */
 
-/* The global revision (last committed, or the open tx's once it wrote). */
+/*
+ * The global revision: inside the caller's own transaction, the tx's once
+ * it wrote (else the last committed); store_committed_revision() may be
+ * called from any thread at any time.
+ */
 uint64_t store_revision(struct store *st);
+uint64_t store_committed_revision(struct store *st);
 
 #define STORE_ID_MAX 64
 

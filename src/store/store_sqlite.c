@@ -248,7 +248,7 @@ store_tx_commit(struct store *st)
 		return r;
 	}
 	if (st->tx_revision)
-		st->revision = st->tx_revision;
+		__atomic_store_n(&st->revision, st->tx_revision, __ATOMIC_RELEASE);
 	st->in_tx = 0;
 	st->tx_revision = 0;
 	pthread_mutex_unlock(&st->lock);
@@ -270,6 +270,12 @@ uint64_t
 store_revision(struct store *st)
 {
 	return st->tx_revision ? st->tx_revision : st->revision;
+}
+
+uint64_t
+store_committed_revision(struct store *st)
+{
+	return __atomic_load_n(&st->revision, __ATOMIC_ACQUIRE);
 }
 
 static int

@@ -286,6 +286,31 @@ vpc_check_quota(struct api_call *c, const char *region)
 	return 0;
 }
 
+/*
+ * The VPC's conntrack zone: a small integer, unique and stable, that the
+ * agent gives the VPC's traffic (overlapping CIDRs in different VPCs must
+ * not share connection state). Internal: not part of any response.
+ */
+static int
+vpc_next_zone(struct api_call *c, json_int_t *zone)
+{
+	char *v = NULL, buf[32];
+	long long n = 1;
+	int r;
+
+	r = store_meta_get(c->st, "next_ct_zone", &v);
+	if (r == 0)
+		n = atoll(v);
+	else if (r != -ERR_NOT_FOUND)
+		return r;
+	free(v);
+	if (n < 1 || n > 65535)
+		return api_fail(c, ERR_VPC_QUOTA_EXCEEDED, NULL);
+	*zone = n;
+	snprintf(buf, sizeof(buf), "%lld", n + 1);
+	return store_meta_put(c->st, "next_ct_zone", buf);
+}
+
 static int
 act_create_vpc(struct api_call *c)
 {
@@ -297,6 +322,7 @@ act_create_vpc(struct api_call *c)
 	struct store_res res;
 	struct cidr net;
 	json_t *tags = NULL;
+	json_int_t zone = 0;
 	int r;
 
 	memset(&res, 0, sizeof(res));
@@ -307,7 +333,8 @@ act_create_vpc(struct api_call *c)
 	    ERR_VPC_DESCRIPTION_MALFORMED)) < 0 ||
 	    (r = vpc_tags_parse(c, &tags)) < 0 ||
 	    (r = vpc_check_quota(c, region)) < 0 ||
-	    (r = vpc_dry_run(c)) < 0)
+	    (r = vpc_dry_run(c)) < 0 ||
+	    (r = vpc_next_zone(c, &zone)) < 0)
 		goto out;
 	if ((r = rnd_id("vpc-", res.id, sizeof(res.id))) < 0 ||
 	    (r = rnd_id("vrt-", vrt, sizeof(vrt))) < 0 ||
@@ -327,6 +354,7 @@ act_create_vpc(struct api_call *c)
 		r = -ERR_NOMEM;
 		goto out;
 	}
+	json_object_set_new(res.doc, "CtZone", json_integer(zone));
 	if ((r = store_res_put(c->st, &res)) < 0)
 		goto out;
 	json_object_set_new(c->out, "VpcId", json_string(res.id));
