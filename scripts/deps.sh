@@ -2,9 +2,10 @@
 # Install the Debian packages sekisho needs, only those missing.
 # Runs as root (CI, fresh machine); as another user it prints what is missing.
 set -eu
-PKGS="build-essential pkg-config clang libmicrohttpd-dev libjansson-dev \
+PKGS="build-essential pkg-config clang libclang-rt-14-dev libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libssl-dev libcurl4-openssl-dev libcmocka-dev sqlite3 \
-nodejs npm wrk curl"
+nodejs npm wrk curl libnftables-dev nftables iproute2 netcat-openbsd socat \
+iputils-ping"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

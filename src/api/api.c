@@ -290,6 +290,8 @@ api_run(struct api_call *c)
 		return api_fail(c, ERR_INVALID_CLIENT_TOKEN, NULL);
 	if (token && (r = api_params_hash(c->params, hash)) < 0)
 		return r;
+	if (c->act->flags & AF_NOSTORE)
+		return c->act->handler(c);
 	if ((r = store_tx_begin(c->st, write ? STORE_TX_WRITE : STORE_TX_READ)) < 0)
 		return r;
 	if (token) {

@@ -41,6 +41,7 @@ struct api_param {
 #define AF_CLIENT_TOKEN 2u	/* honours ClientToken idempotency */
 #define AF_AGENT 4u		/* only host agents ("agent:<host>") may call */
 #define AF_LONGPOLL 8u		/* waits for SinceRevision/WaitSeconds first */
+#define AF_NOSTORE 16u		/* reads configuration only: no store tx */
 
 struct api_call;
 
@@ -93,7 +94,10 @@ const char *api_strf(const struct api_call *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int64_t api_int(const struct api_call *c, const char *name, int64_t def);
 int api_bool(const struct api_call *c, const char *name, int def);
-/* Sorted distinct N of "Name.N" / "Name.N.*" keys; returns the count (<= max). */
+/*
+ * Sorted distinct N of "Name.N" / "Name.N.*" keys; returns the count
+ * (<= max: the first max distinct N in request order, then sorted).
+ */
 size_t api_indices(const struct api_call *c, const char *name, int *idx,
     size_t max);
 /* Elements of a PT_JSONLIST parameter (NULL if absent); caller decrefs. */

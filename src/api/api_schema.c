@@ -218,12 +218,13 @@ api_int_cmp(const void *a, const void *b)
 size_t
 api_indices(const struct api_call *c, const char *name, int *idx, size_t max)
 {
-	size_t nl = strlen(name), n = 0, m = 0;
+	size_t nl = strlen(name), n = 0;
 	const struct prm_list *l = c->params;
 
+	/* Distinct while collecting: "Tag.1.Key" and "Tag.1.Value" are one N. */
 	for (size_t i = 0; i < l->n && n < max; i++) {
 		const char *key = l->v[i].key;
-		int v, used;
+		int v, used, seen = 0;
 
 		if (strncmp(key, name, nl) != 0 || key[nl] != '.')
 			continue;
@@ -231,14 +232,14 @@ api_indices(const struct api_call *c, const char *name, int *idx, size_t max)
 			continue;
 		if (key[nl + 1 + used] != '\0' && key[nl + 1 + used] != '.')
 			continue;
-		idx[n++] = v;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = idx[k] == v;
+		if (!seen)
+			idx[n++] = v;
 	}
 	if (n > 1)
 		qsort(idx, n, sizeof(*idx), api_int_cmp);
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || idx[m - 1] != idx[i])
-			idx[m++] = idx[i];
-	return m;
+	return n;
 }
 
 json_t *

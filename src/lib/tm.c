@@ -37,7 +37,9 @@ tm_parse_iso(const char *s, int64_t *out)
 	    tm_digits(s + 14, 2, &mi) || tm_digits(s + 17, 2, &se))
 		return -ERR_TIMESTAMP_FORMAT;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    h > 23 || mi > 59 || se > 60)
+	    h > 23 || mi > 59 || se > 59)
+		return -ERR_TIMESTAMP_FORMAT;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -ERR_TIMESTAMP_FORMAT;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;

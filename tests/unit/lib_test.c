@@ -104,6 +104,11 @@ test_tm(void **state)
 	assert_int_equal(tm_parse_iso("2016-02-23T24:46:24Z", &t), -ERR_TIMESTAMP_FORMAT);
 	assert_int_equal(tm_parse_iso("2016-02-23T12:46:24.123Z", &t), -ERR_TIMESTAMP_FORMAT);
 	assert_int_equal(tm_parse_iso("", &t), -ERR_TIMESTAMP_FORMAT);
+	assert_int_equal(tm_parse_iso("2026-02-29T00:00:00Z", &t), -ERR_TIMESTAMP_FORMAT);
+	assert_int_equal(tm_parse_iso("2028-02-29T00:00:00Z", &t), 0);
+	assert_int_equal(tm_parse_iso("2000-02-29T00:00:00Z", &t), 0);
+	assert_int_equal(tm_parse_iso("2100-02-29T00:00:00Z", &t), -ERR_TIMESTAMP_FORMAT);
+	assert_int_equal(tm_parse_iso("2026-01-01T00:00:60Z", &t), -ERR_TIMESTAMP_FORMAT);
 }
 
 static void

@@ -180,8 +180,8 @@ static const struct api_param p_describe_zones[] = {
 
 const struct api_action act_ecs_region_actions[] = {
 	{ "2014-05-26", "DescribeRegions", "ecs:DescribeRegions",
-	  act_describe_regions, p_describe_regions, 0 },
+	  act_describe_regions, p_describe_regions, AF_NOSTORE },
 	{ "2014-05-26", "DescribeZones", "ecs:DescribeZones",
-	  act_describe_zones, p_describe_zones, 0 },
+	  act_describe_zones, p_describe_zones, AF_NOSTORE },
 	{ NULL, NULL, NULL, NULL, NULL, 0 },
 };
