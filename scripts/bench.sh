@@ -161,6 +161,12 @@ echo "bench: reads: sekishod at ${read_ratio}% of the static-reply rate" \
 echo "bench: reads: server CPU per request: sekishod ${api_cpu} us, static" \
     "${static_cpu} us (cost ratio $(pct "$static_cpu" "$api_cpu")%, steadier on a busy machine)"
 echo "bench: writes: ${full}/s durable (sync=full; aim >= 1000), ${normal}/s (sync=normal)"
+# The decision engine: compiled lookups vs the linear reference (issue 4).
+# shellcheck disable=SC2086
+$CC $CFLAGS -o "$BUILD/bench/eng_bench" bench/eng_bench.c \
+    "$BUILD/libsekisho.a" $LIBS
+"$BUILD/bench/eng_bench"
+
 missed=""
 [ "$read_ratio" -ge 30 ] || missed="$missed reads"
 [ "$full" -ge 1000 ] || missed="$missed writes"
