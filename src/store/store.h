@@ -11,7 +11,9 @@
  *
  * Concurrency: one connection guarded by one mutex; store_tx_begin() takes
  * it and store_tx_commit()/store_tx_abort() release it. Every other call
- * requires an open transaction (-ERR_INTERNAL otherwise).
+ * requires an open transaction (-ERR_INTERNAL otherwise). Another process
+ * may write the same file (sekishod account create): a write transaction
+ * re-reads the revision and sequence counters after taking SQLite's lock.
  * Durability: WAL; an acknowledged commit survives kill -9 (and, with
  * sync "full", the default, power loss).
  */
@@ -99,6 +101,8 @@ int store_account_put(struct store *st, const char *account_id, int64_t now);
 int store_account_count(struct store *st, size_t *out);
 int store_key_get(struct store *st, const char *id, struct store_key *out);
 int store_key_put(struct store *st, const struct store_key *k);
+/* -ERR_NOT_FOUND when absent. */
+int store_key_del(struct store *st, const char *id);
 
 /* Idempotency records (ClientToken). *response is malloc'd (caller frees). */
 int store_idem_get(struct store *st, const char *account, const char *action,

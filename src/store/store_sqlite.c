@@ -34,12 +34,14 @@ static const char *const store_migrations[] = {
 	"CREATE TABLE idempotency(account_id TEXT NOT NULL, action TEXT NOT NULL,"
 	" token TEXT NOT NULL, params_hash TEXT NOT NULL, response TEXT NOT NULL,"
 	" created INTEGER NOT NULL, PRIMARY KEY(account_id, action, token));",
+	/* 2: write transactions re-read MAX(seq) (another process may write). */
+	"CREATE INDEX resources_seq ON resources(seq);",
 };
 
 enum store_stmt_id {
 	SQ_BEGIN_READ, SQ_BEGIN_WRITE, SQ_COMMIT, SQ_ROLLBACK,
 	SQ_RES_GET, SQ_RES_PUT, SQ_RES_DEL, SQ_CHANGE, SQ_REV_SET,
-	SQ_KEY_GET, SQ_KEY_PUT, SQ_ACCOUNT_PUT, SQ_ACCOUNT_COUNT,
+	SQ_KEY_GET, SQ_KEY_PUT, SQ_KEY_DEL, SQ_ACCOUNT_PUT, SQ_ACCOUNT_COUNT,
 	SQ_IDEM_GET, SQ_IDEM_PUT, SQ_META_GET, SQ_META_PUT,
 	SQ__COUNT
 };
@@ -64,6 +66,7 @@ static const char *const store_sql[SQ__COUNT] = {
 	[SQ_KEY_PUT] = "INSERT OR REPLACE INTO access_keys(id, secret,"
 	    " account_id, principal, status, created)"
 	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_KEY_DEL] = "DELETE FROM access_keys WHERE id = ?1",
 	[SQ_ACCOUNT_PUT] = "INSERT OR IGNORE INTO accounts(id, created)"
 	    " VALUES(?1, ?2)",
 	[SQ_ACCOUNT_COUNT] = "SELECT COUNT(*) FROM accounts",
@@ -232,6 +235,10 @@ store_tx_begin(struct store *st, enum store_tx_kind kind)
 	}
 	st->in_tx = 1 + (int)kind;
 	st->tx_revision = 0;
+	if (kind == STORE_TX_WRITE && store_load_counters(st) < 0) {
+		store_tx_abort(st);
+		return -ERR_STORE;
+	}
 	return 0;
 }
 
@@ -565,6 +572,23 @@ store_key_get(struct store *st, const char *id, struct store_key *out)
 	}
 	sqlite3_reset(s);
 	return r;
+}
+
+int
+store_key_del(struct store *st, const char *id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = store_need_write(st)) < 0)
+		return r;
+	s = store_stmt(st, SQ_KEY_DEL);
+	store_bind_text(s, 1, id);
+	if ((r = store_step_done(s)) < 0)
+		return r;
+	if (sqlite3_changes(st->db) == 0)
+		return -ERR_NOT_FOUND;
+	return store_log_change(st, id, "accesskey", "del");
 }
 
 int
