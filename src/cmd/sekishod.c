@@ -11,9 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "api/api.h"
 #include "api/boot.h"
 #include "api/http.h"
+#include "iam/ramdb.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/tm.h"
@@ -70,7 +73,9 @@ usage(FILE *f)
 #undef X
 	fprintf(f, "  --help               this text\n\n"
 	    "Environment: SEKISHO_ROOT_ACCESS_KEY_ID and "
-	    "SEKISHO_ROOT_ACCESS_KEY_SECRET seed the root AccessKey.\n");
+	    "SEKISHO_ROOT_ACCESS_KEY_SECRET seed the root AccessKey.\n"
+	    "Accounts: sekishod account create --data-dir DIR [--name NAME]\n"
+	    "          sekishod account list --data-dir DIR\n");
 }
 
 static int
@@ -185,6 +190,77 @@ config_api(const struct sekishod_cfg *cfg, struct api_config *ac,
 	return 0;
 }
 
+/*
+ * `sekishod account create|list --data-dir DIR [--name N]`: the operator's
+ * way to add accounts (and see them). Opens the store next to a possibly
+ * running server (SQLite WAL and the busy timeout make that safe) and
+ * prints JSON on stdout: {AccountId, AccessKeyId, AccessKeySecret} for the
+ * new account's root AccessKey, or the list of accounts.
+ */
+static int
+account_main(int argc, char **argv)
+{
+	const char *dir = "./var", *name = NULL, *verb = argc > 1 ? argv[1] : "";
+	struct store_opts so;
+	struct store *st = NULL;
+	struct store_key k;
+	char dbpath[4096], *text = NULL;
+	json_t *o = NULL;
+	int r, bad = 0, create = strcmp(verb, "create") == 0;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc && create)
+			name = argv[++i];
+		else
+			bad = 1;
+	}
+	if (bad || (!create && strcmp(verb, "list") != 0) ||
+	    (name && strlen(name) > 128)) {
+		fprintf(stderr, "usage: sekishod account create --data-dir DIR "
+		    "[--name NAME]\n       sekishod account list --data-dir DIR\n");
+		return 2;
+	}
+	memset(&k, 0, sizeof(k));
+	snprintf(dbpath, sizeof(dbpath), "%s/sekisho.db", dir);
+	so.path = dbpath;
+	so.sync_full = 1;
+	umask(077);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		r = -ERR_INTERNAL;
+		goto out;
+	}
+	if ((r = store_open(&so, &st)) < 0 ||
+	    (r = store_tx_begin(st, create ? STORE_TX_WRITE : STORE_TX_READ)) < 0)
+		goto out;
+	if (create) {
+		if ((r = ramdb_account_create(st, name, tm_now(), &k)) == 0 &&
+		    (r = store_tx_commit(st)) == 0)
+			o = json_pack("{s:s, s:s, s:s}", "AccountId", k.account,
+			    "AccessKeyId", k.id, "AccessKeySecret", k.secret);
+	} else {
+		r = ramdb_account_list(st, &o);
+	}
+	store_tx_abort(st);
+	if (r == 0 && (o == NULL ||
+	    (text = json_dumps(o, JSON_INDENT(2))) == NULL))
+		r = -ERR_NOMEM;
+	if (r == 0)
+		printf("%s\n", text);
+out:
+	if (r < 0)
+		fprintf(stderr, "sekishod account %s: %s (store %s)\n", verb,
+		    err_name(r), dbpath);
+	if (text)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(o);
+	OPENSSL_cleanse(&k, sizeof(k));
+	store_close(st);
+	return r < 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,6 +278,8 @@ main(int argc, char **argv)
 	long threads;
 	int sig, r, rc = 1;
 
+	if (argc > 1 && strcmp(argv[1], "account") == 0)
+		return account_main(argc - 1, argv + 1);
 	if (parse_flags(argc, argv, &cfg) < 0) {
 		usage(stderr);
 		return 2;
