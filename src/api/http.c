@@ -177,6 +177,10 @@ http_start(struct api *a, const struct http_opts *o, struct http_server **out)
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_cb, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_done_cb, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    /* V3 clients put every parameter in the URL: 100 permissions
+	     * with long descriptions reach 60 KB. The pool holds the request
+	     * line and headers (the body is streamed), default 32 KB. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(512 * 1024),
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {

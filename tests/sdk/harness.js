@@ -15,6 +15,14 @@
  * rawV1()/rawV3() build requests signed by hand (ecs-api.md §1.2, §1.3) for
  * the cases an SDK cannot produce (old timestamps, replayed nonces, a body
  * whose hash does not match); send() puts any request on the wire.
+ *
+ * For the security-group suites: ecsDrivers() (every official ECS client
+ * behind one call/fails interface, HTTP status checked for pop-core too),
+ * teaAction()/camel() (any action through a generated Tea method),
+ * makeVpc(), killServer()/restartServer() (SIGKILL, restart on the same
+ * data and keys), rootAccount()/createAccount() (sekishod account list /
+ * create on the server's data directory), sqlite()/seedAccount() (the
+ * store itself, for a stopped server).
  */
 const { after, before } = require('node:test');
 const assert = require('node:assert/strict');
@@ -48,9 +56,18 @@ function sleep(ms) {
 
 async function startServer(extraArgs = []) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sekisho-sdk-'));
+	fs.mkdirSync(path.join(dir, 'data'));
+	return launchIn(dir, extraArgs, true);
+}
+
+/*
+ * Runs sekishod on dir/data (dir holds the port file too). removeOnFail:
+ * the directory goes if the server never comes up (a fresh one).
+ */
+async function launchIn(dir, extraArgs, removeOnFail) {
 	const portFile = path.join(dir, 'port');
 	const dataDir = path.join(dir, 'data');
-	fs.mkdirSync(dataDir);
+	fs.rmSync(portFile, { force: true });
 	const log = [];
 	const proc = spawn(SEKISHOD, ['--listen', '127.0.0.1:0',
 	    '--port-file', portFile, '--data-dir', dataDir, ...extraArgs], {
@@ -71,10 +88,12 @@ async function startServer(extraArgs = []) {
 			resolve();
 		});
 	});
+	srv.extraArgs = extraArgs;
 	try {
 		await waitPort(srv, portFile);
 	} catch (e) {
-		fs.rmSync(dir, { recursive: true, force: true });
+		if (removeOnFail)
+			fs.rmSync(dir, { recursive: true, force: true });
 		throw e;
 	}
 	return srv;
@@ -432,6 +451,156 @@ async function popRejects(promise, code) {
 	return err;
 }
 
+/* ---- additions for the security-group suites (sg*, instances,
+ * scenarios, terraform, crash) ---- */
+
+/* Sends sig (default SIGKILL) and waits for the exit; the data stays. */
+async function killServer(srv, sig = 'SIGKILL') {
+	if (!srv.exited) {
+		srv.proc.kill(sig);
+		await srv.exitPromise;
+	}
+}
+
+/*
+ * A new sekishod on the data directory of srv (stopped with SIGTERM first
+ * if it still runs): same root AccessKey, same flags unless extraArgs is
+ * given, a new port. The returned handle owns the directory from now on
+ * (stopServer on it removes it); srv must not be stopped again.
+ */
+async function restartServer(srv, extraArgs = srv.extraArgs || []) {
+	await killServer(srv, 'SIGTERM');
+	return launchIn(srv.dir, extraArgs, false);
+}
+
+/* sekishod account <sub> --data-dir <the server's> [args]: its JSON. Safe
+ * beside a running server (docs/compat.md, accounts). */
+function accountCli(srv, sub, args = []) {
+	const out = require('node:child_process').execFileSync(SEKISHOD,
+	    ['account', sub, '--data-dir', srv.dataDir, ...args],
+	    { encoding: 'utf8' });
+	return JSON.parse(out);
+}
+
+/* The root account id of the server (listed first, as "default"). */
+function rootAccount(srv) {
+	const [root] = accountCli(srv, 'list');
+	assert.equal(root.Name, 'default');
+	return root.AccountId;
+}
+
+/* Runs sql with the sqlite3 CLI on the server's store; stdout text. */
+function sqlite(srv, sql) {
+	return require('node:child_process').execFileSync('sqlite3',
+	    [path.join(srv.dataDir, 'sekisho.db'), sql], { encoding: 'utf8' });
+}
+
+/*
+ * Adds an account with the given id and root AccessKey to a STOPPED
+ * server's store, straight into SQLite (o: { account, akid, secret }).
+ * createAccount() is the operator's way; this one picks the ids.
+ */
+function seedAccount(srv, o) {
+	assert.ok(srv.exited, 'seedAccount needs a stopped server');
+	const q = (v) => `'${String(v).replace(/'/g, "''")}'`;
+	const now = Math.floor(Date.now() / 1000);
+	sqlite(srv, `INSERT INTO accounts(id, created) VALUES(${q(o.account)}, ` +
+	    `${now}); INSERT INTO access_keys(id, secret, account_id, ` +
+	    `principal, status, created) VALUES(${q(o.akid)}, ${q(o.secret)}, ` +
+	    `${q(o.account)}, 'root', 'Active', ${now});`);
+}
+
+/* A new account with its root AccessKey: { account, akid, secret }. */
+function createAccount(srv, name) {
+	const o = accountCli(srv, 'create', ['--name', name]);
+	return { account: o.AccountId, akid: o.AccessKeyId,
+	    secret: o.AccessKeySecret };
+}
+
+function lcFirst(s) {
+	return s[0].toLowerCase() + s.slice(1);
+}
+
+/* Wire-style parameters -> Tea model fields, recursively. */
+function camel(v) {
+	if (Array.isArray(v))
+		return v.map(camel);
+	if (v && typeof v === 'object') {
+		const o = {};
+		for (const [k, x] of Object.entries(v))
+			o[lcFirst(k)] = camel(x);
+		return o;
+	}
+	return v;
+}
+
+/*
+ * An action through the generated Tea method of client (Mod: h.Ecs,
+ * h.EcsV4 or h.Vpc); params in wire form. Returns the body as a map.
+ */
+async function teaAction(Mod, client, action, params = {}) {
+	const Req = Mod[`${action}Request`];
+	assert.ok(Req, `the SDK has ${action}Request`);
+	const r = await client[lcFirst(action)](new Req(camel(params)));
+	assert.equal(r.statusCode, 200);
+	return r.body.toMap();
+}
+
+/* pop-core with the HTTP status checked as well (err.entry). */
+async function popFails(promise, status, code) {
+	const err = await popRejects(promise, code);
+	assert.ok(err.entry && err.entry.response, 'pop-core error has entry');
+	assert.equal(err.entry.response.statusCode, status,
+	    `HTTP status of ${code}`);
+	return err;
+}
+
+/*
+ * The official ECS clients as drivers: call(action, params) -> wire-ish
+ * body (pop-core: the JSON as sent; Tea: the model's map); fails(action,
+ * params, status, code) -> the error body, Code and HTTP status checked.
+ * srvOrPort: a useServer() handle or a port. o: { akid, secret }.
+ */
+function ecsDrivers(srvOrPort, o = {}) {
+	const port = () => (typeof srvOrPort === 'number' ? srvOrPort :
+	    srvOrPort.port);
+	const tea = (mk, Mod) => ({
+		call: (a, p) => teaAction(Mod, mk(port(), o), a, p),
+		fails: async (a, p, st, code) => (await teaRejects(
+		    teaAction(Mod, mk(port(), o), a, p), st, code)).data,
+	});
+	const popd = (m) => ({
+		call: (a, p) => pop(port(), o)[m](a, p),
+		fails: async (a, p, st, code) => (await popFails(
+		    pop(port(), o)[m](a, p), st, code)).data,
+	});
+	return {
+		'ecs20140526 tea V3': tea(ecsV3, Ecs),
+		'ecs20140526 tea V1': tea(ecsV1, Ecs),
+		'pop-core GET': popd('get'),
+		'pop-core POST': popd('post'),
+		'ecs20140526@4 (openapi-client)': tea(ecsV4, EcsV4),
+	};
+}
+
+/*
+ * A VPC (and, with vswCidr, a vSwitch in the zoneIndex-th zone) through
+ * pop-core: { vpcId, vswId, zoneId }. o: { akid, secret }.
+ */
+async function makeVpc(port, { region = 'cn-hangzhou', cidr = '10.0.0.0/16',
+    vswCidr = null, zoneIndex = 0 } = {}, o = {}) {
+	const v = pop(port, { ...o, version: VPC_VERSION });
+	const { VpcId: vpcId } = await v.get('CreateVpc', { RegionId: region,
+	    CidrBlock: cidr });
+	if (!vswCidr)
+		return { vpcId, vswId: null, zoneId: null };
+	const z = await pop(port, o).get('DescribeZones', { RegionId: region });
+	const zoneId = z.Zones.Zone[zoneIndex].ZoneId;
+	const { VSwitchId: vswId } = await v.get('CreateVSwitch', {
+	    RegionId: region, VpcId: vpcId, ZoneId: zoneId, CidrBlock: vswCidr });
+	return { vpcId, vswId, zoneId };
+}
+
 module.exports = {
 	AKID, SECRET, ECS_VERSION, VPC_VERSION, REGIONS, SEKISHOD,
 	Ecs, EcsV4, Vpc, OpenApiCore,
@@ -440,4 +609,7 @@ module.exports = {
 	pct, encoded, canonicalQuery, isoNow, nonce, rawV1, rawV3, send,
 	knownBug,
 	assertErrorBody, assertRawError, teaRejects, popRejects,
+	killServer, restartServer, accountCli, rootAccount, createAccount,
+	sqlite, seedAccount,
+	lcFirst, camel, teaAction, popFails, ecsDrivers, makeVpc,
 };
