@@ -3,11 +3,12 @@
 #   make          build build/sekishod, build/sekisho
 #   make run      install deps, build, start the server on 127.0.0.1:8080
 #   make test     install deps (+ npm ci), build, run every test suite
+#   make e2e      end-to-end enforcement tests (root: network namespaces)
 #   make asan     unit tests under ASan + UBSan
 #   make fuzz     build the libFuzzer targets (clang) and run each briefly
 #   make bench    benchmarks (ratios within one run), see docs/benchmarks.md
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto libcurl libnftables
 BUILD   ?= build
 WERROR  ?= $(if $(CI),-Werror,)
 OPT     ?= -O2 -g
@@ -19,13 +20,15 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Core library: everything but the main() files.
-LIB_SRC := $(sort $(wildcard src/lib/*.c src/store/*.c src/api/*.c src/api/act/*.c src/sg/*.c src/iam/*.c src/cli/*.c))
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/store/*.c src/api/*.c src/api/act/*.c src/sg/*.c src/iam/*.c src/cli/*.c src/fw/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The agent's modules link only into build/sekisho-agent.
+AGENT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard src/agent/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/*_test.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit sdk asan fuzz bench deps clean docs check-docs
-all: $(BUILD)/sekishod $(BUILD)/sekisho
+.PHONY: all run test unit sdk asan fuzz bench deps clean docs check-docs e2e
+all: $(BUILD)/sekishod $(BUILD)/sekisho $(BUILD)/sekisho-agent
 
 deps:
 	@sh scripts/deps.sh
@@ -42,6 +45,13 @@ $(BUILD)/sekishod: $(BUILD)/src/cmd/sekishod.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/sekisho: $(BUILD)/src/cmd/sekisho.o $(BUILD)/libsekisho.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/sekisho-agent: $(BUILD)/src/cmd/sekisho-agent.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The e2e differential prober (tests/e2e/diffprobe.c), run by make e2e.
+$(BUILD)/e2e-diffprobe: $(BUILD)/tests/e2e/diffprobe.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/errdoc: $(BUILD)/src/cmd/errdoc.o $(BUILD)/libsekisho.a
@@ -67,6 +77,9 @@ unit: all $(UNIT_BIN)
 
 sdk: all
 	@sh scripts/sdk.sh
+
+e2e: all $(BUILD)/e2e-diffprobe
+	@sh scripts/e2e.sh
 
 test: deps
 	@sh scripts/test.sh
