@@ -6,7 +6,9 @@
 #           static-reply libmicrohttpd server (same generator, same bytes,
 #           same thread settings); the ratio is the figure (aim >= 30%);
 #   writes  CreateVSwitch/DeleteVSwitch pairs, each reply one committed
-#           transaction, with --sync full (aim >= 1,000/s) and --sync normal.
+#           transaction, with --sync full (aim >= 1,000/s) and --sync normal;
+#   then    security-group actions at quota (bench/sg_bench.sh: its own
+#           servers, each figure against a static run just before it).
 # Requires `make` first (links build/libsekisho.a). Only 127.0.0.1 traffic.
 # Knobs: BENCH_SECONDS (per measured run, default 4), READ_CONNS (16),
 # WRITE_CONNS (8), BENCH_DIR (data dirs; default under build/, i.e. on the
@@ -166,6 +168,15 @@ echo "bench: writes: ${full}/s durable (sync=full; aim >= 1000), ${normal}/s (sy
 $CC $CFLAGS -o "$BUILD/bench/eng_bench" bench/eng_bench.c \
     "$BUILD/libsekisho.a" $LIBS
 "$BUILD/bench/eng_bench"
+# DescribeReachability at 1,000 and 10,000 ENIs with 100 groups (issue 4).
+# shellcheck disable=SC2086
+$CC $CFLAGS -o "$BUILD/bench/reach_bench" bench/reach_bench.c \
+    "$BUILD/libsekisho.a" $LIBS
+"$BUILD/bench/reach_bench"
+
+# Security groups at quota (issue 3): Describe/Authorize/Join, ~50 s.
+BUILD="$BUILD" BENCH_SECONDS="$SECS" READ_CONNS="$READ_CONNS" \
+    WRITE_CONNS="$WRITE_CONNS" BENCH_DIR="$BENCH_DIR" sh bench/sg_bench.sh
 
 missed=""
 [ "$read_ratio" -ge 30 ] || missed="$missed reads"

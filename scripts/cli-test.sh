@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the CLI black-box tests against build/: tests/cli/cli_test.sh (the
-# generic call, signing, credentials) and tests/cli/sg_test.sh (the
-# resource commands). Each file's own summary line is folded into one:
+# generic call, signing, credentials), tests/cli/sg_test.sh (the resource
+# commands) and tests/cli/eng_test.sh (explain, rules, reach, analyze).
+# Each file's own summary line is folded into one:
 # the last line is "cli: N passed, N failed"; non-zero exit when any failed
 # or a file ended without its summary.
 cd "$(dirname "$0")/.." || exit 1
@@ -9,7 +10,7 @@ out=$(mktemp "${TMPDIR:-/tmp}/sekisho-cli-test.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
 pass=0
 fail=0
-for f in tests/cli/cli_test.sh tests/cli/sg_test.sh; do
+for f in tests/cli/cli_test.sh tests/cli/sg_test.sh tests/cli/eng_test.sh; do
 	echo "--- $f"
 	sh "$f" "$@" >"$out" 2>&1
 	rc=$?

@@ -12,6 +12,7 @@
 
 #include "api/api_int.h"
 #include "api/auth.h"
+#include "iam/authz.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/rnd.h"
@@ -32,7 +33,7 @@ static const struct api_action *const api_sts_tables[] = {
 	act_sts_actions, NULL,
 };
 static const struct api_action *const api_sekisho_tables[] = {
-	act_sekisho_agent_actions, NULL,
+	act_sekisho_agent_actions, act_sekisho_eng_actions, NULL,
 };
 
 static const struct api_product api_products[] = {
@@ -92,6 +93,11 @@ api_new(struct store *st, const struct api_config *cfg, struct api **out)
 		free(a);
 		return r;
 	}
+	if ((r = authz_new(&a->authz)) < 0) {
+		nonce_cache_free(a->nonces);
+		free(a);
+		return r;
+	}
 	pthread_mutex_init(&a->rev_lock, NULL);
 	pthread_cond_init(&a->rev_cond, NULL);
 	*out = a;
@@ -104,6 +110,7 @@ api_free(struct api *a)
 	if (a == NULL)
 		return;
 	nonce_cache_free(a->nonces);
+	authz_free(a->authz);
 	pthread_cond_destroy(&a->rev_cond);
 	pthread_mutex_destroy(&a->rev_lock);
 	free(a);
@@ -149,7 +156,8 @@ api_reply_json(struct api_response *resp, int status, json_t *obj)
 
 static void
 api_reply_error(struct api_response *resp, const char *request_id,
-    const struct api_product *prod, int err, const char *detail)
+    const struct api_product *prod, int err, const char *detail,
+    json_t *extra)
 {
 	char msg[2048], recommend[256];
 	const char *code = err_code_str(err);
@@ -169,6 +177,8 @@ api_reply_error(struct api_response *resp, const char *request_id,
 		    "HostId", prod ? prod->host : "ecs.aliyuncs.com", "Code", code,
 		    "Message", msg, "Recommend", recommend);
 	}
+	if (o && extra)
+		json_object_update_missing(o, extra);
 	api_reply_json(resp, err_status(err), o);
 	json_decref(o);
 }
@@ -409,13 +419,15 @@ api_handle(struct api *a, const struct api_request *req,
 	}
 
 	/* 4. authorize: host agents call the agent actions and nothing else;
-	 * the root identity may do everything in its account. RAM policy
-	 * evaluation slots in here (identity issue). */
+	 * everyone else is judged by RAM policy (iam/authz.h). */
 	if ((c.act->flags & AF_AGENT) !=
 	    (strncmp(c.who.principal, "agent:", 6) == 0 ? AF_AGENT : 0u)) {
 		r = -ERR_FORBIDDEN_RAM;
 		goto fail;
 	}
+	c.req = req;
+	if ((r = authz_call(&c)) < 0)
+		goto fail_call;
 
 	/* 5. validate */
 	if ((r = api_validate(&c, c.act->params)) < 0)
@@ -431,6 +443,8 @@ api_handle(struct api *a, const struct api_request *req,
 		api_long_poll(&c);
 	if ((r = api_run(&c)) < 0)
 		goto fail_call;
+	if (c.act->flags & AF_WRITE)
+		authz_committed(a->authz, c.act->version);
 	json_object_set_new(c.out, "RequestId", json_string(c.request_id));
 	api_reply_json(resp, 200, c.out);
 	resp->revision = c.revision;
@@ -447,8 +461,9 @@ fail:
 	else
 		log_debug("%s %s: %s", c.request_id,
 		    c.act ? c.act->name : "-", err_code_str(r));
-	api_reply_error(resp, c.request_id, prod, r, sb_str(&detail));
+	api_reply_error(resp, c.request_id, prod, r, sb_str(&detail), c.extra);
 out:
+	json_decref(c.extra);
 	json_decref(c.out);
 	prm_free(&params);
 	sb_free(&detail);

@@ -48,7 +48,8 @@ struct api_call;
 struct api_action {
 	const char *version;	/* API version: selects the product */
 	const char *name;	/* Action */
-	const char *ram_action;	/* e.g. "ecs:DescribeRegions" */
+	const char *ram_action;	/* e.g. "ecs:DescribeRegions"; NULL: open
+				 * to every authenticated identity */
 	int (*handler)(struct api_call *c);
 	const struct api_param *params;	/* {NULL} ended */
 	unsigned flags;
@@ -69,6 +70,7 @@ struct api {
 	/* Long-polls wait on rev_cond for the store revision to pass theirs. */
 	pthread_mutex_t rev_lock;
 	pthread_cond_t rev_cond;
+	struct authz *authz;	/* compiled policies (iam/authz.h) */
 };
 
 struct api_call {
@@ -82,6 +84,8 @@ struct api_call {
 	uint64_t revision;	/* the revision this call's write committed */
 	char request_id[40];
 	char detail[512];
+	const struct api_request *req;	/* the HTTP request (condition keys) */
+	json_t *extra;		/* merged into an error reply (AccessDeniedDetail) */
 };
 
 /* Records detail (printf-style, may be NULL) and returns -err. */
@@ -126,5 +130,6 @@ extern const struct api_action act_ecs_eni_actions[];
 extern const struct api_action act_ram_actions[];
 extern const struct api_action act_sts_actions[];
 extern const struct api_action act_sekisho_agent_actions[];
+extern const struct api_action act_sekisho_eng_actions[];
 
 #endif

@@ -38,6 +38,15 @@ static const struct cli_cmd cli_cmds[] = {
 	    cli_verb_main, cli_vsw_verbs },
 	{ "instance", "run|list ...", "instances: run, list",
 	    cli_verb_main, cli_inst_verbs },
+	{ "explain", "--from I|ENI|IP --to I|ENI|IP --tcp PORT ...",
+	    "which gate and rule decide a packet", cli_eng_main, cli_eng_verbs },
+	{ "rules", "INSTANCE|ENI", "an ENI's merged rules, the shadowed ones",
+	    cli_eng_main, cli_eng_verbs },
+	{ "reach", "--to|--from INSTANCE|ENI --tcp PORT ...",
+	    "who can reach it (or what it reaches)", cli_eng_main,
+	    cli_eng_verbs },
+	{ "analyze", "[SG_ID] [--region REGION]",
+	    "risky, shadowed, redundant rules", cli_eng_main, cli_eng_verbs },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

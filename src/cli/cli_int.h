@@ -12,6 +12,7 @@
  *   cli_sg.c    `sg create|authorize|revoke|list|show|delete`
  *   cli_net.c   `vpc create|list`, `vswitch create|list`,
  *               `instance run|list`
+ *   cli_eng.c   `explain`, `rules`, `reach`, `analyze` (the engine)
  *
  * Helpers return 0 or -ERR_x with a human-readable reason appended to a
  * caller's sb (never printed from here); only the commands (struct cli_cmd
@@ -100,7 +101,15 @@
 	X("egress", NULL, 0, "an outbound rule (default: inbound)") \
 	X("policy", "accept|drop", 0, "rule policy (default accept)") \
 	X("priority", "1-100", 0, "rule priority, 1 wins (default 1)") \
-	X("rule-id", "SGR_ID", 1, "a rule to revoke (repeatable)")
+	X("rule-id", "SGR_ID", 1, "a rule to revoke (repeatable)") \
+	X("from", "I|ENI|IP", 0, "sender: instance, ENI or address") \
+	X("to", "I|ENI|IP", 0, "receiver: instance, ENI or address") \
+	X("tcp", "PORT", 0, "a TCP packet to PORT") \
+	X("udp", "PORT", 0, "a UDP packet to PORT") \
+	X("icmp", NULL, 0, "an ICMP packet") \
+	X("sport", "PORT", 0, "source port (default 40000)") \
+	X("state", "STATE", 0, "new|established|related|invalid") \
+	X("ingress", NULL, 0, "inbound rules only")
 
 struct cli_opts {
 #define X(field, flag, meta, help) const char *field;
@@ -307,5 +316,9 @@ extern const struct cli_verb cli_sg_verbs[];	/* NULL-name terminated */
 extern const struct cli_verb cli_vpc_verbs[];
 extern const struct cli_verb cli_vsw_verbs[];
 extern const struct cli_verb cli_inst_verbs[];
+
+/* cli_eng.c: explain, rules, reach, analyze (one row each). */
+extern const struct cli_verb cli_eng_verbs[];
+int cli_eng_main(struct cli_ctx *ctx);
 
 #endif

@@ -12,6 +12,7 @@ const struct cli_product cli_products[] = {
 	{ "vpc", "2016-04-28", "Virtual Private Cloud" },
 	{ "ram", "2015-05-01", "Resource Access Management" },
 	{ "sts", "2015-04-01", "Security Token Service" },
+	{ "sekisho", "2026-12-01", "sekisho: agents, enforcement, explain" },
 	{ NULL, NULL, NULL },
 };
 
