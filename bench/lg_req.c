@@ -92,6 +92,67 @@ out:
 	return r;
 }
 
+/* Appends one "Name=Value" word to q, "{}" in the value replaced. */
+static int
+lg_tmpl_param(struct prm_list *q, const char *w, size_t len,
+    const char *subst)
+{
+	const char *eq = memchr(w, '=', len), *v, *end = w + len;
+	struct sb val = SB_INIT;
+	int r = -1;
+
+	if (eq == NULL || eq == w)
+		return -1;
+	for (v = eq + 1; v < end; v++) {
+		if (subst && v + 1 < end && v[0] == '{' && v[1] == '}') {
+			sb_adds(&val, subst);
+			v++;
+		} else {
+			sb_addc(&val, *v);
+		}
+	}
+	if (sb_ok(&val) == 0 && prm_add(q, w, (size_t)(eq - w),
+	    val.len ? sb_str(&val) : "", val.len) == 0)
+		r = 0;
+	sb_free(&val);
+	return r;
+}
+
+int
+lg_req_tmpl(const struct lg_key *k, const char *host, const char *tmpl,
+    const char *subst, struct lg_req *out)
+{
+	char version[32] = "", action[96] = "";
+	const char *p = tmpl;
+	struct prm_list q;
+	int r = -1, nw = 0;
+
+	out->buf = NULL;
+	out->len = 0;
+	prm_init(&q);
+	while (*p) {
+		size_t len = strcspn(p, " \t\n");
+
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		if (nw == 0 && len < sizeof(version))
+			memcpy(version, p, len);
+		else if (nw == 1 && len < sizeof(action))
+			memcpy(action, p, len);
+		else if (nw < 2 || lg_tmpl_param(&q, p, len, subst) < 0)
+			goto out;
+		nw++;
+		p += len;
+	}
+	if (nw >= 2)
+		r = lg_req_v3(k, host, version, action, &q, out);
+out:
+	prm_free(&q);
+	return r;
+}
+
 void
 lg_req_free(struct lg_req *r)
 {

@@ -32,6 +32,14 @@ int lg_req_init(void);
  */
 int lg_req_v3(const struct lg_key *k, const char *host, const char *version,
     const char *action, const struct prm_list *query, struct lg_req *out);
+/*
+ * The same from a text template "VERSION ACTION [Name=Value]...": words
+ * separated by blanks, values taken literally (they are percent-encoded
+ * when signed), every "{}" in a value replaced by subst when subst is not
+ * NULL. Returns 0, or -1 on a malformed template or a signing failure.
+ */
+int lg_req_tmpl(const struct lg_key *k, const char *host, const char *tmpl,
+    const char *subst, struct lg_req *out);
 void lg_req_free(struct lg_req *r);
 
 #endif

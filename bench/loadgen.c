@@ -4,10 +4,11 @@
  * K keep-alive connections, one request in flight on each, driven by one
  * epoll thread. Requests are V3-signed (lg_req.c) BEFORE the clock starts,
  * each with its own nonce, because sekishod rejects a replayed nonce; the
- * signing rate is reported separately. Two modes:
+ * signing rate is reported separately. Three modes:
  *
- *   read   DescribeRegions (ECS) from a pre-signed pool. --cycle reuses
- *          the pool (only for a server that does not check nonces, i.e.
+ *   read   DescribeRegions (ECS), or the request of --req, from a
+ *          pre-signed pool shared by the connections. --cycle reuses the
+ *          pool (only for a server that does not check nonces, i.e.
  *          bench/static_server.c).
  *   write  CreateVpc once (setup), then per connection CreateVSwitch
  *          (pre-signed, a /24 of its own) followed by DeleteVSwitch of the
@@ -15,6 +16,12 @@
  *          so it is signed inside the loop; that time is measured and
  *          reported (it is microseconds against milliseconds of fsync).
  *          Every 200 is one committed (durable) write.
+ *   seq    each connection issues the --req templates in turn (A, B, A,
+ *          B, ...), all pre-signed, "{}" in a value replaced by the
+ *          connection's item of --each (connection i gets item i), and
+ *          stops only at the end of a cycle: an Authorize/Revoke or
+ *          Join/Leave pair is never left half done. --conns 1 makes it a
+ *          fast sequential setup tool.
  *
  * Output: one line on stdout with requests/s and p50/p99 latency. Exit
  * status 1 when any reply was not 200, or on a connection failure.
@@ -42,6 +49,7 @@
 #include "lib/tm.h"
 
 #define LG_MAX_CONNS 100	/* < the 150 vSwitches-per-VPC quota */
+#define LG_MAX_REQS 8		/* --req templates (seq mode) */
 
 struct lg_opts {
 	const char *mode, *label, *region, *zone;
@@ -51,6 +59,10 @@ struct lg_opts {
 	size_t count;
 	double seconds;
 	int cycle;
+	const char *req[LG_MAX_REQS];	/* templates, lg_req_tmpl() */
+	int nreq;
+	char *each[LG_MAX_CONNS];	/* --each items (strdup'd) */
+	int neach;
 };
 
 struct lg_conn {
@@ -138,9 +150,14 @@ lg_roundtrip(unsigned short port, const struct lg_req *rq, int *status,
 		goto out;
 	while ((n = lg_http_parse(buf ? buf : "", len, status, &off)) == 0) {
 		ssize_t got;
+		char *nb;
 
-		if (len + 4096 > cap && (buf = realloc(buf, cap = cap * 2 + 8192)) == NULL)
-			goto out;
+		if (len + 4096 > cap) {
+			if ((nb = realloc(buf, cap * 2 + 8192)) == NULL)
+				goto out;
+			buf = nb;
+			cap = cap * 2 + 8192;
+		}
 		if ((got = read(fd, buf + len, cap - len - 1)) <= 0)
 			goto out;
 		len += (size_t)got;
@@ -218,8 +235,9 @@ static int
 lg_issue(struct lg *g, struct lg_conn *c)
 {
 	c->busy = 0;
-	if (g->stop)
-		return 0;
+	if (g->stop && (strcmp(g->o.mode, "seq") != 0 ||
+	    c->next % (size_t)g->o.nreq == 0))
+		return 0;	/* seq: slices are whole cycles (lg_slice) */
 	if (strcmp(g->o.mode, "read") == 0) {
 		if (g->next == g->npool && !g->o.cycle)
 			return 0;
@@ -298,6 +316,32 @@ lg_readable(struct lg *g, struct lg_conn *c)
 	return r;
 }
 
+/* Pool entries per connection; seq mode: whole cycles only. */
+static size_t
+lg_slice(const struct lg *g)
+{
+	size_t per = g->o.count / (size_t)g->o.conns;
+
+	if (strcmp(g->o.mode, "seq") == 0)
+		per -= per % (size_t)g->o.nreq;
+	return per;
+}
+
+/* Pool entry i from the --req templates. */
+static int
+lg_build_tmpl(struct lg *g, size_t i, struct lg_req *rq)
+{
+	size_t per = lg_slice(g);
+	const char *tmpl = g->o.req[0], *subst = NULL;
+
+	if (strcmp(g->o.mode, "seq") == 0) {
+		tmpl = g->o.req[(i % per) % (size_t)g->o.nreq];
+		if (g->o.neach)
+			subst = g->o.each[i / per];
+	}
+	return lg_req_tmpl(&g->o.key, g->host, tmpl, subst, rq);
+}
+
 /* Pre-signs the request pool; reports the signing rate on stderr. */
 static int
 lg_presign(struct lg *g, const char *version, const char *action,
@@ -312,6 +356,14 @@ lg_presign(struct lg *g, const char *version, const char *action,
 	for (size_t i = 0; i < g->o.count; i++) {
 		int conn = per_conn ? (int)(i / (g->o.count / (size_t)g->o.conns)) : 0;
 
+		if (g->o.nreq) {
+			if (lg_build_tmpl(g, i, &g->pool[i]) < 0) {
+				fprintf(stderr, "loadgen: bad --req template\n");
+				return -1;
+			}
+			g->npool++;
+			continue;
+		}
 		prm_init(&q);
 		if (per_conn) {
 			if (conn >= g->o.conns)
@@ -337,7 +389,8 @@ lg_presign(struct lg *g, const char *version, const char *action,
 	}
 	t = tm_mono_ns() - t;
 	fprintf(stderr, "loadgen: pre-signed %zu %s requests in %.2f s "
-	    "(%.1f us each, one core)\n", g->npool, action, (double)t / 1e9,
+	    "(%.1f us each, one core)\n", g->npool,
+	    g->o.nreq ? "templated" : action, (double)t / 1e9,
 	    (double)t / 1e3 / (double)g->npool);
 	return 0;
 }
@@ -455,7 +508,8 @@ lg_run(struct lg *g)
 static int
 lg_open_conns(struct lg *g)
 {
-	size_t per = g->o.count / (size_t)g->o.conns;
+	size_t per = lg_slice(g);
+	int seq = strcmp(g->o.mode, "seq") == 0;
 
 	if ((g->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    (g->c = calloc((size_t)g->o.conns, sizeof(*g->c))) == NULL)
@@ -466,7 +520,8 @@ lg_open_conns(struct lg *g)
 
 		c->idx = i;
 		c->next = (size_t)i * per;
-		c->end = i == g->o.conns - 1 ? g->o.count : c->next + per;
+		c->end = i == g->o.conns - 1 && !seq ? g->o.count :
+		    c->next + per;
 		if ((c->fd = lg_connect(g->o.port)) < 0) {
 			fprintf(stderr, "loadgen: cannot connect to 127.0.0.1:%u\n",
 			    g->o.port);
@@ -485,16 +540,44 @@ lg_open_conns(struct lg *g)
 static void
 lg_usage(void)
 {
-	fprintf(stderr, "usage: loadgen --port N --mode read|write [options]\n"
+	fprintf(stderr, "usage: loadgen --port N --mode read|write|seq "
+	    "[options]\n"
 	    "  --conns K       keep-alive connections (default 16, max %d)\n"
 	    "  --count N       requests pre-signed (read) or CreateVSwitch "
-	    "requests pre-signed (write); default 50000\n"
+	    "requests pre-signed (write); seq: split over\n"
+	    "                  the connections in whole cycles; default 50000\n"
 	    "  --seconds S     stop issuing after S seconds (default 10)\n"
 	    "  --cycle         reuse the read pool (nonce-blind servers only)\n"
 	    "  --label TEXT    name printed with the result\n"
+	    "  --req TEMPLATE  \"VERSION ACTION Name=Value ...\": read mode, "
+	    "instead of\n"
+	    "                  DescribeRegions; seq mode, up to %d, issued in "
+	    "turn\n"
+	    "  --each LIST     seq mode: comma-separated, connection i "
+	    "replaces \"{}\"\n"
+	    "                  in the templates' values with item i\n"
 	    "  --region ID --zone ID   (default cn-hangzhou, cn-hangzhou-b)\n"
 	    "Credentials: SEKISHO_ROOT_ACCESS_KEY_ID / _SECRET.\n",
-	    LG_MAX_CONNS);
+	    LG_MAX_CONNS, LG_MAX_REQS);
+}
+
+/* --each: a comma-separated list, one item per connection. */
+static int
+lg_parse_each(struct lg_opts *o, const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (o->neach == LG_MAX_CONNS ||
+		    (o->each[o->neach] = strndup(p, len)) == NULL)
+			return -1;
+		o->neach++;
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
 }
 
 static int
@@ -510,6 +593,8 @@ lg_parse(int argc, char **argv, struct lg_opts *o)
 		{ "label", required_argument, NULL, 'l' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "zone", required_argument, NULL, 'z' },
+		{ "req", required_argument, NULL, 'q' },
+		{ "each", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long port = 0;
@@ -536,14 +621,32 @@ lg_parse(int argc, char **argv, struct lg_opts *o)
 		case 'l': o->label = optarg; break;
 		case 'r': o->region = optarg; break;
 		case 'z': o->zone = optarg; break;
+		case 'q':
+			if (o->nreq == LG_MAX_REQS)
+				return -1;
+			o->req[o->nreq++] = optarg;
+			break;
+		case 'e':
+			if (lg_parse_each(o, optarg) < 0)
+				return -1;
+			break;
 		default: return -1;
 		}
 	}
 	if (port < 1 || port > 65535 || o->conns < 1 ||
 	    o->conns > LG_MAX_CONNS || o->count < (size_t)o->conns ||
-	    o->seconds <= 0 || !o->key.akid || !o->key.secret ||
-	    (strcmp(o->mode, "read") != 0 && strcmp(o->mode, "write") != 0))
+	    o->seconds <= 0 || !o->key.akid || !o->key.secret)
 		return -1;
+	if (strcmp(o->mode, "seq") == 0) {
+		if (o->nreq == 0 || (o->neach && o->neach < o->conns) ||
+		    o->count / (size_t)o->conns < (size_t)o->nreq)
+			return -1;
+		o->count = o->count / (size_t)o->conns /
+		    (size_t)o->nreq * (size_t)o->nreq * (size_t)o->conns;
+	} else if (o->neach || (strcmp(o->mode, "read") == 0 ?
+	    o->nreq > 1 : strcmp(o->mode, "write") != 0 || o->nreq)) {
+		return -1;
+	}
 	o->port = (unsigned short)port;
 	if (o->label == NULL)
 		o->label = o->mode;
@@ -590,6 +693,8 @@ out:
 		lg_req_free(&g.pool[i]);
 	if (g.ep >= 0)
 		close(g.ep);
+	for (int i = 0; i < g.o.neach; i++)
+		free(g.o.each[i]);
 	free(g.pool);
 	free(g.c);
 	free(g.lat);
