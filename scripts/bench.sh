@@ -173,6 +173,11 @@ $CC $CFLAGS -o "$BUILD/bench/eng_bench" bench/eng_bench.c \
 $CC $CFLAGS -o "$BUILD/bench/reach_bench" bench/reach_bench.c \
     "$BUILD/libsekisho.a" $LIBS
 "$BUILD/bench/reach_bench"
+# Authorization: a RAM user with 500 statements vs the root (issue 6).
+# shellcheck disable=SC2086
+$CC $CFLAGS -o "$BUILD/bench/authz_bench" bench/authz_bench.c \
+    "$BUILD/libsekisho.a" $LIBS
+"$BUILD/bench/authz_bench"
 
 # Security groups at quota (issue 3): Describe/Authorize/Join, ~50 s.
 BUILD="$BUILD" BENCH_SECONDS="$SECS" READ_CONNS="$READ_CONNS" \

@@ -59,6 +59,8 @@ struct api_config {
 	int enterprise_group_enis;		/* ENIs in an enterprise group */
 	int tcp25_open;				/* operator lifts the TCP 25 block */
 	const char *host_id;			/* the host every instance runs on */
+	const char *trusted_proxy_header;	/* acs:SourceIp from this header
+						 * (NULL: the TCP peer) */
 };
 
 void api_config_defaults(struct api_config *c);

@@ -15,7 +15,7 @@
 
 struct auth_principal {
 	char account[32];
-	char principal[160];	/* "root" | "user:<name>" | "assumed-role:..." */
+	char principal[160];	/* "root" | "user:<name>" | "role:<name>" | "agent:<host>" */
 	char akid[128];
 	int is_sts;
 	int sig_version;	/* 1 or 3 */

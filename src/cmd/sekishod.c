@@ -54,7 +54,9 @@
 	X(tcp25_open, "--tcp25-open", "0|1", "0", \
 	    "operator setting: lift the outbound TCP 25 block") \
 	X(host_id, "--host-id", "ID", "host-local", \
-	    "the host instances run on; its agent key is in agent-credentials.json")
+	    "the host instances run on; its agent key is in agent-credentials.json") \
+	X(trusted_proxy_header, "--trusted-proxy-header", "NAME", "", \
+	    "take acs:SourceIp from this header's last address (and acs:SecureTransport from X-Forwarded-Proto): only behind a proxy that sets it")
 
 struct sekishod_cfg {
 #define X(field, flag, meta, def, help) const char *field;
@@ -187,6 +189,13 @@ config_api(const struct sekishod_cfg *cfg, struct api_config *ac,
 	if (cfg->host_id[0] == '\0' || strlen(cfg->host_id) > 64)
 		return -1;
 	ac->host_id = cfg->host_id;
+	if (strlen(cfg->trusted_proxy_header) > 64 ||
+	    strspn(cfg->trusted_proxy_header, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+	    strlen(cfg->trusted_proxy_header))
+		return -1;
+	ac->trusted_proxy_header = cfg->trusted_proxy_header[0] ?
+	    cfg->trusted_proxy_header : NULL;
 	return 0;
 }
 

@@ -244,3 +244,19 @@ ERR_X(RAM_LIMIT_ROLE, 409, "LimitExceeded.Role", "The count of roles beyond the 
 ERR_X(RAM_LIMIT_ROLE_POLICY, 409, "LimitExceeded.Role.Policy", "The count of policies attached to the role beyond the current limits.")
 ERR_X(RAM_LIMIT_POLICY, 409, "LimitExceeded.Policy", "The count of policy beyond the current limits.")
 ERR_X(RAM_LIMIT_POLICY_VERSION, 409, "LimitExceeded.Policy.Version", "The count of policy version beyond the current limits.")
+/* STS / authorization: STS 2015-04-01 AssumeRole (codes and messages of
+ * STS's error list, ../shared/spec/identity.md §7 and AlibabaCloudDocs/ram
+ * "STS AssumeRole common errors"; RoleArn and DurationSeconds follow their
+ * pattern) and instance RAM roles handed over by ECS calls
+ * (../shared/spec/ecs-api.md §6.1, §6.2, §7.7: NotEcsRole is 401 for
+ * RunInstances/CreateInstance, 404 for AttachInstanceRamRole). */
+ERR_X(STS_ROLE_ARN, 400, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
+ERR_X(STS_SESSION_NAME, 400, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed.")
+ERR_X(STS_DURATION, 400, "InvalidParameter.DurationSeconds", "The Min/Max value of DurationSeconds is 15min/%s.")
+ERR_X(STS_POLICY_GRAMMAR, 400, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check. %s")
+ERR_X(STS_POLICY_SIZE, 400, "InvalidParameter.PolicySize", "The parameter Policy is too long.")
+ERR_X(STS_ROOT_ASSUME, 403, "NoPermission", "Roles may not be assumed by root accounts.")
+ERR_X(STS_NOT_TRUSTED, 403, "NoPermission", "You are not authorized to do this action. The role's trust policy does not allow %s to assume it.")
+ERR_X(AUTHZ_ROLE_NOT_FOUND, 404, "InvalidRamRole.NotFound", "The specified parameter \"RAMRoleName\" does not exist.")
+ERR_X(AUTHZ_ROLE_NOT_ECS, 401, "InvalidRamRole.NotEcsRole", "The specified ram role is not authorized for ecs, please check your role policy.")
+ERR_X(AUTHZ_ROLE_NOT_ECS_ATTACH, 404, "InvalidRamRole.NotEcsRole", "The specified ram role is not authorized for ecs, please check your role policy.")

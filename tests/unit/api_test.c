@@ -122,10 +122,11 @@ test_v1_auth_errors(void **state)
 	env.akid = TU_AKID;
 	tu_expect_error(&rp, 404, "InvalidAccessKeyId.NotFound");
 
+	/* An STS key needs its SecurityToken (iam/sts.h). */
 	env.akid = "STS.something";
 	tu_v1(&env, "GET", q, NULL, &rp);
 	env.akid = TU_AKID;
-	tu_expect_error(&rp, 404, "InvalidAccessKeyId.NotFound");
+	tu_expect_error(&rp, 400, "MissingSecurityToken");
 
 	env.clock_offset = -16 * 60;
 	tu_v1(&env, "GET", q, NULL, &rp);

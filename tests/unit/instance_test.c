@@ -584,7 +584,14 @@ test_classic(void **state)
 		    "NetworkInterfaceSet"), 0);
 		tu_reply_free(&rp);
 	}
-	/* A VPC instance keeps KeyPairName and RamRoleName as given. */
+	/* A VPC instance keeps KeyPairName and RamRoleName as given (the
+	 * role must exist and trust ECS: iam/authz.h, authz_pass_role). */
+	call_ok(NULL, NULL, "Action=CreateRole&Version=2015-05-01"
+	    "&RoleName=r1&AssumeRolePolicyDocument=%%7B%%22Statement%%22%%3A"
+	    "%%5B%%7B%%22Action%%22%%3A%%22sts%%3AAssumeRole%%22%%2C"
+	    "%%22Effect%%22%%3A%%22Allow%%22%%2C%%22Principal%%22%%3A%%7B"
+	    "%%22Service%%22%%3A%%5B%%22ecs.aliyuncs.com%%22%%5D%%7D%%7D%%5D"
+	    "%%2C%%22Version%%22%%3A%%221%%22%%7D");
 	mk_vpc(vpc, "10.0.0.0/16");
 	mk_vsw(vsw, vpc, "cn-hangzhou-b", "10.0.1.0/24");
 	snprintf(q, sizeof(q), "&VSwitchId=%s&KeyPairName=kp&RamRoleName=r1",

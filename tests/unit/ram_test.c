@@ -209,6 +209,11 @@ test_key_auth(void **state)
 
 	(void)state;
 	ok0("CreateUser", "UserName", "alice", NULL);
+	/* What alice does below needs these (authorization: iam/authz.h). */
+	ok0("AttachPolicyToUser", "PolicyType", "System", "PolicyName",
+	    "AliyunECSReadOnlyAccess", "UserName", "alice", NULL);
+	ok0("AttachPolicyToUser", "PolicyType", "System", "PolicyName",
+	    "AliyunRAMFullAccess", "UserName", "alice", NULL);
 	ramtu_user_key("alice", &k);
 	ramtu_as(&k);
 	ramtu_ecs_call(&rp);

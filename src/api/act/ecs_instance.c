@@ -19,8 +19,10 @@
  *                    Running ──RebootInstance─> Running
  *   DeleteInstance: Stopped, or any state with Force=true.
  *
- * KeyPairName and RamRoleName are stored as given; checking that they
- * exist belongs to the key-pair and RAM-role actions (later issues).
+ * KeyPairName is stored as given; checking that it exists belongs to the
+ * key-pair actions (a later issue). RamRoleName must name a role that
+ * trusts ecs.aliyuncs.com, and the caller needs ram:PassRole on it
+ * (authz_pass_role).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,7 @@
 #include "api/act/act.h"
 #include "api/act/ecs_inst_int.h"
 #include "api/act/vpc_int.h"
+#include "iam/authz.h"
 #include "lib/rnd.h"
 #include "lib/tm.h"
 #include "sg/ipam.h"
@@ -361,6 +364,8 @@ inst_run(struct api_call *c, int multi, const char *status, json_t *ids)
 	if (api_indices(c, "NetworkInterface", (int[1]){ 0 }, 1) > 0)
 		return api_fail(c, ERR_ENI_UNSUPPORTED, "NetworkInterface.N");
 	if ((r = inst_check_params(c)) < 0 || (r = inst_place(c, &p)) < 0 ||
+	    (api_str(c, "RamRoleName") && (r = authz_pass_role(c,
+	    api_str(c, "RamRoleName"), ERR_AUTHZ_ROLE_NOT_ECS, NULL)) < 0) ||
 	    (r = inst_plan_groups(c, &p, multi)) < 0 ||
 	    (r = inst_plan_ipam(c, &p)) < 0)
 		goto out;
