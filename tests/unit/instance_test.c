@@ -15,91 +15,9 @@
 
 #include <cmocka.h>
 
-#include "test_util.h"
+#include "insttu.h"
 
-#define NOW 1795000000
-#define ECS "Version=2014-05-26&RegionId=cn-hangzhou"
-#define VPCV "Version=2016-04-28&RegionId=cn-hangzhou"
 #define RUN "Action=RunInstances&" ECS "&InstanceType=ecs.g6.large&ImageId=img1"
-
-static struct tu_env env;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return tu_env_open(&env, NOW);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	tu_env_close(&env);
-	return 0;
-}
-
-static void
-call(struct tu_reply *rp, const char *fmt, ...)
-{
-	char q[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	tu_v1(&env, "GET", q, NULL, rp);
-}
-
-/* Expects a 200; returns the string field key (copied into out). */
-static void
-call_ok(char *out, const char *key, const char *fmt, ...)
-{
-	struct tu_reply rp;
-	char q[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	tu_v1(&env, "GET", q, NULL, &rp);
-	if (rp.status != 200)
-		fail_msg("%s -> %d %s %s", q, rp.status, tu_code(&rp),
-		    tu_message(&rp));
-	if (out)
-		snprintf(out, 64, "%s", json_string_value(json_object_get(
-		    rp.json, key)));
-	tu_reply_free(&rp);
-}
-
-#define expect(want_st, want_code, ...) do { \
-	struct tu_reply rp_; \
-	call(&rp_, __VA_ARGS__); \
-	if (rp_.status != (want_st) || strcmp(tu_code(&rp_), (want_code)) != 0) \
-		fail_msg("want %d %s, got %d %s (%s)", (want_st), (want_code), \
-		    rp_.status, tu_code(&rp_), tu_message(&rp_)); \
-	tu_expect_error(&rp_, (want_st), (want_code)); \
-} while (0)
-
-static void
-mk_vpc(char *vpc, const char *cidr)
-{
-	call_ok(vpc, "VpcId", "Action=CreateVpc&" VPCV "&CidrBlock=%s", cidr);
-}
-
-static void
-mk_vsw(char *vsw, const char *vpc, const char *zone, const char *cidr)
-{
-	call_ok(vsw, "VSwitchId", "Action=CreateVSwitch&" VPCV
-	    "&VpcId=%s&ZoneId=%s&CidrBlock=%s", vpc, zone, cidr);
-}
-
-static void
-mk_sg(char *sg, const char *vpc, const char *type)
-{
-	call_ok(sg, "SecurityGroupId", "Action=CreateSecurityGroup&" ECS
-	    "&VpcId=%s&SecurityGroupType=%s", vpc, type);
-}
 
 /* RunInstances (one instance) with extra parameters; returns its id. */
 static void
