@@ -2,7 +2,8 @@
 # make test: builds everything and runs every suite; each suite ends with
 # "<suite>: N passed, N failed"; the last line is the grand total.
 # Suites: unit (cmocka), docs (generated docs current), sdk (official Node
-# SDKs against a real server), cli, fuzz (each libFuzzer target briefly).
+# SDKs against a real server), cli, e2e (real traffic through the kernel in
+# network namespaces; root), fuzz (each libFuzzer target briefly).
 set -u
 cd "$(dirname "$0")/.."
 log=$(mktemp -d)/suites
@@ -37,6 +38,7 @@ suite unit make -s unit CI="${CI:-}"
 suite docs docs_check
 suite sdk sh scripts/sdk.sh
 suite cli sh scripts/cli-test.sh
+suite e2e make -s e2e CI="${CI:-}"
 suite fuzz env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" sh scripts/fuzz.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
