@@ -28,26 +28,29 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "configure",
 	    "[--endpoint URL] [--access-key-id ID --access-key-secret SECRET]",
 	    "write the profile (mode 0600); without options, show it",
-	    cli_cfg_configure, NULL },
+	    cli_cfg_configure, NULL, 0 },
 	{ "sg", "create|authorize|revoke|list|show|delete ...",
 	    "security groups: from a template, rules, list, show, delete",
-	    cli_verb_main, cli_sg_verbs },
+	    cli_verb_main, cli_sg_verbs, 0 },
 	{ "vpc", "create|list ...  (or: vpc <Action> ...)",
-	    "VPCs: create, list", cli_verb_main, cli_vpc_verbs },
+	    "VPCs: create, list", cli_verb_main, cli_vpc_verbs, 0 },
 	{ "vswitch", "create|list ...", "vSwitches: create, list",
-	    cli_verb_main, cli_vsw_verbs },
+	    cli_verb_main, cli_vsw_verbs, 0 },
 	{ "instance", "run|list ...", "instances: run, list",
-	    cli_verb_main, cli_inst_verbs },
+	    cli_verb_main, cli_inst_verbs, 0 },
 	{ "explain", "--from I|ENI|IP --to I|ENI|IP --tcp PORT ...",
-	    "which gate and rule decide a packet", cli_eng_main, cli_eng_verbs },
+	    "which gate and rule decide a packet", cli_eng_main, cli_eng_verbs, 0 },
 	{ "rules", "INSTANCE|ENI", "an ENI's merged rules, the shadowed ones",
-	    cli_eng_main, cli_eng_verbs },
+	    cli_eng_main, cli_eng_verbs, 0 },
 	{ "reach", "--to|--from INSTANCE|ENI --tcp PORT ...",
 	    "who can reach it (or what it reaches)", cli_eng_main,
-	    cli_eng_verbs },
+	    cli_eng_verbs, 0 },
 	{ "analyze", "[SG_ID] [--region REGION]",
-	    "risky, shadowed, redundant rules", cli_eng_main, cli_eng_verbs },
-	{ NULL, NULL, NULL, NULL, NULL },
+	    "risky, shadowed, redundant rules", cli_eng_main, cli_eng_verbs, 0 },
+	{ "wait", "[--revision N] [--seconds S]",
+	    "until every host agent enforces revision N (default: all so far)",
+	    cli_wait_main, NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
 /* The command options' help, for the options a synopsis names. */
@@ -369,12 +372,13 @@ cli_main(int argc, char **argv)
 		goto out;
 	}
 	cmd = cli_find_cmd(ctx.words[0]);
-	if ((cmd == NULL || cmd->verbs == NULL) && ctx.copts.n > 0) {
+	if ((cmd == NULL || (cmd->verbs == NULL && !cmd->copts)) &&
+	    ctx.copts.n > 0) {
 		fprintf(stderr, "sekisho: unknown option --%s (API parameters "
 		    "start with an upper-case letter: --RegionId)\n",
 		    ctx.copts.v[0].key);
 		rc = CLI_EXIT_USAGE;
-	} else if (cmd && cmd->verbs == NULL && ctx.o.help) {
+	} else if (cmd && cmd->verbs == NULL && !cmd->copts && ctx.o.help) {
 		printf("usage: sekisho %s %s\n%s\n", cmd->name, cmd->synopsis,
 		    cmd->help);
 		rc = CLI_EXIT_OK;

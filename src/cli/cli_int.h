@@ -109,7 +109,9 @@
 	X("icmp", NULL, 0, "an ICMP packet") \
 	X("sport", "PORT", 0, "source port (default 40000)") \
 	X("state", "STATE", 0, "new|established|related|invalid") \
-	X("ingress", NULL, 0, "inbound rules only")
+	X("ingress", NULL, 0, "inbound rules only") \
+	X("revision", "N", 0, "store revision to wait for (default: the current)") \
+	X("seconds", "S", 0, "give up after S seconds (default 60)")
 
 struct cli_opts {
 #define X(field, flag, meta, help) const char *field;
@@ -140,6 +142,7 @@ struct cli_cmd {
 	int (*run)(struct cli_ctx *ctx);
 	/* Resource commands: their verbs (run is then cli_verb_main). */
 	const struct cli_verb *verbs;
+	int copts;	/* a command without verbs that takes command options */
 };
 
 /* cli.c */
@@ -316,6 +319,9 @@ extern const struct cli_verb cli_sg_verbs[];	/* NULL-name terminated */
 extern const struct cli_verb cli_vpc_verbs[];
 extern const struct cli_verb cli_vsw_verbs[];
 extern const struct cli_verb cli_inst_verbs[];
+
+/* cli_wait.c: waits until host agents have enforced a revision. */
+int cli_wait_main(struct cli_ctx *ctx);
 
 /* cli_eng.c: explain, rules, reach, analyze (one row each). */
 extern const struct cli_verb cli_eng_verbs[];

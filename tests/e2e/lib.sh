@@ -198,18 +198,13 @@ run_inst() {
 	jget '.InstanceIdSets.InstanceIdSet[0]'
 }
 
-# wait_sync: until the agent reports the server's current revision.
+# wait_sync: until the agent enforces the server's current revision
+# (`sekisho wait`, which polls DescribeEnforcementStatus).
 wait_sync() {
-	i=0
-	while [ $i -lt 300 ]; do
-		if api ecs DescribeEnforcementStatus --version-override 2026-12-01 &&
-		    [ "$(jq -r '.Hosts.Host[0].InSync' "$T/out")" = true ]; then
-			return 0
-		fi
-		sleep 0.05
-		i=$((i + 1))
-	done
-	die "the agent did not catch up: $(cat "$T/out")"
+	"$CLI" --endpoint "$EP" --access-key-id AKIDEXAMPLE \
+	    --access-key-secret SECRETEXAMPLE wait --seconds 15 \
+	    >"$T/out" 2>"$T/err" ||
+	    die "the agent did not catch up: $(cat "$T/out" "$T/err")"
 }
 
 # ---- agent ----------------------------------------------------------------
