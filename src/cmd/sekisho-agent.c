@@ -8,10 +8,14 @@
  * Options are defined once (AGENT_OPTS): the parser and --help come from
  * the list.
  */
+#include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -46,6 +50,8 @@
 	X(check, "--check", "print the driver actions and the nft delta; " \
 	    "change nothing") \
 	X(once, "--once", "apply once, report, exit (1 when it failed)") \
+	X(exit_with_parent, "--exit-with-parent", "end when the process that " \
+	    "started the agent ends (sekishod --all-in-one)") \
 	X(help, "--help", "this text")
 
 struct agent_opts {
@@ -119,6 +125,24 @@ outside(const char *ns, char **w, int nw)
 	return AGENT_EXIT_USAGE;
 }
 
+/*
+ * --exit-with-parent: sekishod --all-in-one drops root after starting us,
+ * so it can no longer signal us; we watch for it to go instead (the
+ * kernel's parent-death signal does not survive that here).
+ */
+static void *
+parent_watch(void *arg)
+{
+	pid_t parent = (pid_t)(intptr_t)arg;
+	struct timespec nap = { 0, 200 * 1000 * 1000 };
+
+	while (getppid() == parent)
+		nanosleep(&nap, NULL);
+	log_info("the parent process %d ended: exiting", (int)parent);
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -136,6 +160,15 @@ main(int argc, char **argv)
 		usage(o.help ? stdout : stderr);
 		free(words);
 		return o.help ? 0 : AGENT_EXIT_USAGE;
+	}
+	if (o.exit_with_parent) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, parent_watch,
+		    (void *)(intptr_t)getppid()) != 0 || pthread_detach(t) != 0) {
+			free(words);
+			return AGENT_EXIT_CONFIG;
+		}
 	}
 	if (o.log_level) {
 		if (log_level_parse(o.log_level, &lv) < 0) {

@@ -19,6 +19,7 @@
 #include "iam/ramdb.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/proc.h"
 #include "lib/tm.h"
 #include "store/store.h"
 
@@ -53,6 +54,14 @@
 	    "ENIs in an enterprise group") \
 	X(tcp25_open, "--tcp25-open", "0|1", "0", \
 	    "operator setting: lift the outbound TCP 25 block") \
+	X(all_in_one, "--all-in-one", "0|1", "0", \
+	    "also start the local host agent (root), see --agent/--agent-args") \
+	X(agent, "--agent", "PATH", "", \
+	    "the agent binary (default: sekisho-agent beside sekishod)") \
+	X(agent_args, "--agent-args", "ARGS", "", \
+	    "extra agent arguments, space-separated (e.g. --netns NAME)") \
+	X(user, "--user", "NAME", "", \
+	    "after starting the agent, hand the data dir to NAME and drop to it") \
 	X(host_id, "--host-id", "ID", "host-local", \
 	    "the host instances run on; its agent key is in agent-credentials.json") \
 	X(trusted_proxy_header, "--trusted-proxy-header", "NAME", "", \
@@ -99,6 +108,9 @@ parse_flags(int argc, char **argv, struct sekishod_cfg *cfg)
 		if (!matched && strlen(flag) == nl && strncmp(a, flag, nl) == 0) { \
 			if (eq) \
 				cfg->field = eq + 1; \
+			else if (strcmp(meta, "0|1") == 0 && (i + 1 >= argc || \
+			    argv[i + 1][0] == '-')) \
+				cfg->field = "1";	/* a bare switch */ \
 			else if (i + 1 < argc) \
 				cfg->field = argv[++i]; \
 			else \
@@ -270,6 +282,54 @@ out:
 	return r < 0 ? 1 : 0;
 }
 
+/*
+ * All-in-one: starts the host agent (the agent binary beside sekishod
+ * unless --agent names one) against this server with the agent key.
+ */
+static int
+start_agent(const struct sekishod_cfg *cfg, const char *argv0,
+    unsigned port, const char *host, const char *cred, const char *host_id,
+    pid_t *pid)
+{
+	char bin[4096], server[300], *args = NULL, *argv[64];
+	const char *slash;
+	int n = 0, r;
+
+	if (cfg->agent[0])
+		snprintf(bin, sizeof(bin), "%s", cfg->agent);
+	else if ((slash = strrchr(argv0, '/')) != NULL)
+		snprintf(bin, sizeof(bin), "%.*s/sekisho-agent",
+		    (int)(slash - argv0), argv0);
+	else
+		snprintf(bin, sizeof(bin), "./sekisho-agent");
+	if (geteuid() != 0) {
+		log_error("--all-in-one: the agent needs root (running as uid %u)",
+		    (unsigned)geteuid());
+		return -1;
+	}
+	snprintf(server, sizeof(server), "http://%s:%u", host, port);
+	argv[n++] = bin;
+	argv[n++] = (char *)"--server";
+	argv[n++] = server;
+	argv[n++] = (char *)"--credentials";
+	argv[n++] = (char *)cred;
+	argv[n++] = (char *)"--host-id";
+	argv[n++] = (char *)host_id;
+	argv[n++] = (char *)"--exit-with-parent";
+	if ((args = strdup(cfg->agent_args)) == NULL)
+		return -1;
+	for (char *t = strtok(args, " "); t && n < 62; t = strtok(NULL, " "))
+		argv[n++] = t;
+	argv[n] = NULL;
+	r = proc_spawn(argv, pid);
+	if (r < 0)
+		log_error("cannot start %s", bin);
+	else
+		log_info("started the host agent %s (pid %d)", bin, (int)*pid);
+	free(args);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,6 +342,7 @@ main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct boot_result br;
 	char host[256], dbpath[4096], agent_path[4200], *regions = NULL;
+	pid_t agent_pid = 0;
 	enum log_level lv;
 	sigset_t sigs;
 	long threads;
@@ -361,11 +422,34 @@ main(int argc, char **argv)
 		log_info("root credentials: %s/root-credentials.json", cfg.data_dir);
 	log_info("agent credentials for host %s: %s (mode 0600)", ac.host_id,
 	    agent_path);
-	while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
-		;
+	if (strcmp(cfg.all_in_one, "1") == 0 &&
+	    start_agent(&cfg, argv[0], http_port(srv), host, agent_path,
+	    ac.host_id, &agent_pid) < 0)
+		goto out;
+	if (cfg.user[0]) {
+		if (proc_drop_to(cfg.user, cfg.data_dir) < 0) {
+			log_error("cannot drop privileges to user %s", cfg.user);
+			goto out;
+		}
+		log_info("running as %s; the agent keeps root", cfg.user);
+	}
+	for (;;) {
+		struct timespec tick = { 1, 0 };
+		int status;
+
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (agent_pid > 0 && proc_exited(agent_pid, &status)) {
+			log_error("the agent exited (status %d): traffic is no "
+			    "longer enforced", status);
+			agent_pid = 0;
+		}
+	}
 	log_info("signal %d: shutting down", sig);
 	rc = 0;
 out:
+	proc_stop(agent_pid, 5000);
 	http_stop(srv);
 	api_free(api);
 	store_close(st);
