@@ -443,8 +443,7 @@ act_describe_vpcs(struct api_call *c)
 	const char *region = api_str(c, "RegionId"), *ids = api_str(c, "VpcId");
 	struct store_filter f = { c->who.account, VPC_KIND, region, NULL };
 	struct store_res_list all = { NULL, 0 };
-	json_t *arr = json_array(), *one;
-	int64_t page, size, total = 0;
+	int64_t page, size;
 	int r;
 
 	if ((r = api_check_region(c, region)) < 0 ||
@@ -458,24 +457,41 @@ act_describe_vpcs(struct api_call *c)
 	if ((r = vpc_dry_run(c)) < 0 ||
 	    (r = store_res_list(c->st, &f, &all)) < 0)
 		goto out;
-	for (size_t i = 0; i < all.n; i++) {
-		if (!vpc_matches(c, &all.v[i]))
+	r = vpc_page_out(c, &all, page, size, vpc_matches, vpc_describe_one,
+	    "Vpcs", "Vpc");
+out:
+	store_res_list_free(&all);
+	return r;
+}
+
+int
+vpc_page_out(struct api_call *c, const struct store_res_list *all,
+    int64_t page, int64_t size,
+    int (*match)(struct api_call *, const struct store_res *),
+    int (*describe)(struct api_call *, const struct store_res *, json_t **),
+    const char *outer, const char *inner)
+{
+	json_t *arr = json_array(), *one;
+	int64_t total = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < all->n; i++) {
+		if (!match(c, &all->v[i]))
 			continue;
 		total++;
 		if (total <= (page - 1) * size || total > page * size)
 			continue;
-		if ((r = vpc_describe_one(c, &all.v[i], &one)) < 0)
+		if ((r = describe(c, &all->v[i], &one)) < 0)
 			goto out;
 		json_array_append_new(arr, one);
 	}
-	json_object_set_new(c->out, "Vpcs", api_wrap_list(arr, "Vpc"));
+	json_object_set_new(c->out, outer, api_wrap_list(arr, inner));
 	arr = NULL;
 	json_object_set_new(c->out, "TotalCount", json_integer(total));
 	json_object_set_new(c->out, "PageNumber", json_integer(page));
 	json_object_set_new(c->out, "PageSize", json_integer(size));
 out:
 	json_decref(arr);
-	store_res_list_free(&all);
 	return r;
 }
 

@@ -58,6 +58,17 @@ const char *vpc_doc_str(const json_t *doc, const char *key);
 int vpc_dry_run(struct api_call *c);
 
 /*
+ * Describe* paging: of the rows that match(), puts page (PageNumber,
+ * PageSize) described by describe() into c->out as {outer: {inner: [...]}}
+ * with TotalCount, PageNumber and PageSize.
+ */
+int vpc_page_out(struct api_call *c, const struct store_res_list *all,
+    int64_t page, int64_t size,
+    int (*match)(struct api_call *, const struct store_res *),
+    int (*describe)(struct api_call *, const struct store_res *, json_t **),
+    const char *outer, const char *inner);
+
+/*
  * Hooks for resources that live in a vSwitch (ENIs, instances: kinds
  * "eni" and "instance" with parent = the VSwitchId). Today nothing
  * creates them, so both report 0.

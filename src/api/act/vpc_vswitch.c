@@ -268,8 +268,7 @@ vpc_act_describe_vswitches(struct api_call *c)
 	const char *region = api_str(c, "RegionId"), *vpc = api_str(c, "VpcId");
 	struct store_filter f = { c->who.account, VSW_KIND, region, vpc };
 	struct store_res_list all = { NULL, 0 };
-	json_t *arr = json_array(), *one;
-	int64_t page, size, total = 0;
+	int64_t page, size;
 	int r;
 
 	if (region == NULL && vpc == NULL) {
@@ -281,23 +280,9 @@ vpc_act_describe_vswitches(struct api_call *c)
 	    (r = vpc_dry_run(c)) < 0 ||
 	    (r = store_res_list(c->st, &f, &all)) < 0)
 		goto out;
-	for (size_t i = 0; i < all.n; i++) {
-		if (!vsw_matches(c, &all.v[i]))
-			continue;
-		total++;
-		if (total <= (page - 1) * size || total > page * size)
-			continue;
-		if ((r = vsw_describe_one(c, &all.v[i], &one)) < 0)
-			goto out;
-		json_array_append_new(arr, one);
-	}
-	json_object_set_new(c->out, "VSwitches", api_wrap_list(arr, "VSwitch"));
-	arr = NULL;
-	json_object_set_new(c->out, "TotalCount", json_integer(total));
-	json_object_set_new(c->out, "PageNumber", json_integer(page));
-	json_object_set_new(c->out, "PageSize", json_integer(size));
+	r = vpc_page_out(c, &all, page, size, vsw_matches, vsw_describe_one,
+	    "VSwitches", "VSwitch");
 out:
-	json_decref(arr);
 	store_res_list_free(&all);
 	return r;
 }
