@@ -288,3 +288,29 @@ ram_check_user_fields(struct api_call *c, int update)
 		    ERR_RAM_EMAIL_FORMAT, NULL);
 	return 0;
 }
+
+int
+ram_list_kind(struct api_call *c, const char *kind,
+    json_t *(*view)(const struct store_res *, int), const char *outer,
+    const char *inner)
+{
+	struct store_res_list l = { NULL, 0 };
+	json_t *arr = json_array();
+	size_t start, end;
+	int r;
+
+	if (arr == NULL)
+		return -ERR_NOMEM;
+	if ((r = ramdb_children(c->st, c->who.account, kind, NULL, &l)) < 0 ||
+	    (r = ram_page(c, l.n, &start, &end)) < 0)
+		goto out;
+	for (size_t i = start; i < end; i++)
+		json_array_append_new(arr, view(&l.v[i], 1));
+	json_object_set_new(c->out, outer, api_wrap_list(arr, inner));
+	arr = NULL;
+	ram_page_out(c, end, l.n);
+out:
+	json_decref(arr);
+	store_res_list_free(&l);
+	return r;
+}

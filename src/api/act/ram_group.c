@@ -142,26 +142,7 @@ out:
 int
 ram_ListGroups(struct api_call *c)
 {
-	struct store_res_list l = { NULL, 0 };
-	json_t *arr = json_array();
-	size_t start, end;
-	int r;
-
-	if (arr == NULL)
-		return -ERR_NOMEM;
-	if ((r = ramdb_children(c->st, c->who.account, RAMDB_GROUP, NULL,
-	    &l)) < 0 ||
-	    (r = ram_page(c, l.n, &start, &end)) < 0)
-		goto out;
-	for (size_t i = start; i < end; i++)
-		json_array_append_new(arr, ram_group_view(&l.v[i], 1));
-	json_object_set_new(c->out, "Groups", api_wrap_list(arr, "Group"));
-	arr = NULL;
-	ram_page_out(c, end, l.n);
-out:
-	json_decref(arr);
-	store_res_list_free(&l);
-	return r;
+	return ram_list_kind(c, RAMDB_GROUP, ram_group_view, "Groups", "Group");
 }
 
 /* The user and group named by the call, and the user's memberships. */

@@ -129,6 +129,13 @@ int ram_put(struct api_call *c, struct store_res *res, json_t *doc);
  */
 int ram_page(struct api_call *c, size_t n, size_t *start, size_t *end);
 void ram_page_out(struct api_call *c, size_t end, size_t n);
+/*
+ * The List* of one kind of the caller's account: a page of view(row, 1)
+ * under {outer: {inner: [...]}} with IsTruncated/Marker.
+ */
+int ram_list_kind(struct api_call *c, const char *kind,
+    json_t *(*view)(const struct store_res *, int), const char *outer,
+    const char *inner);
 
 /*
  * Checks a policy document parameter with pol_parse(): length 1..max

@@ -186,26 +186,7 @@ out:
 int
 ram_ListUsers(struct api_call *c)
 {
-	struct store_res_list l = { NULL, 0 };
-	json_t *arr = json_array();
-	size_t start, end;
-	int r;
-
-	if (arr == NULL)
-		return -ERR_NOMEM;
-	if ((r = ramdb_children(c->st, c->who.account, RAMDB_USER, NULL,
-	    &l)) < 0 ||
-	    (r = ram_page(c, l.n, &start, &end)) < 0)
-		goto out;
-	for (size_t i = start; i < end; i++)
-		json_array_append_new(arr, ram_user_view(&l.v[i], 1));
-	json_object_set_new(c->out, "Users", api_wrap_list(arr, "User"));
-	arr = NULL;
-	ram_page_out(c, end, l.n);
-out:
-	json_decref(arr);
-	store_res_list_free(&l);
-	return r;
+	return ram_list_kind(c, RAMDB_USER, ram_user_view, "Users", "User");
 }
 
 #define RAM_P_USERNAME(flags) \
