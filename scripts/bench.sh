@@ -178,6 +178,9 @@ $CC $CFLAGS -o "$BUILD/bench/reach_bench" bench/reach_bench.c \
 $CC $CFLAGS -o "$BUILD/bench/authz_bench" bench/authz_bench.c \
     "$BUILD/libsekisho.a" $LIBS
 "$BUILD/bench/authz_bench"
+# The data plane: API-to-kernel latency and memory at 10/100/1,000 ENIs
+# (issue 5; root only, inside its own namespaces).
+[ "$(id -u)" = 0 ] && sh bench/dp_bench.sh
 
 # Security groups at quota (issue 3): Describe/Authorize/Join, ~50 s.
 BUILD="$BUILD" BENCH_SECONDS="$SECS" READ_CONNS="$READ_CONNS" \
