@@ -287,6 +287,14 @@ struct fw_ruleset {
 	size_t nobj;
 };
 
+/*
+ * Applies a GetHostDesiredState delta (Delta true; BaseRevision must be
+ * base's Revision) to base: a new whole document in which every object the
+ * delta does not name is base's own (shared: neither is modified later).
+ * NULL when delta is not a delta of base, or out of memory.
+ */
+json_t *fw_doc_patch(const json_t *base, const json_t *delta);
+
 /* Compiles the input. 0 and *out (free with fw_ruleset_free), -ERR_NOMEM,
  * -ERR_INTERNAL (a name collision that salting could not resolve). */
 int fw_compile(const struct fw_input *in, struct fw_ruleset **out);

@@ -87,6 +87,31 @@ void store_res_list_free(struct store_res_list *l);
 int store_res_count(struct store *st, const struct store_filter *f,
     size_t *out);
 
+/*
+ * The change log: every put and del, in order, under its revision. parent
+ * is the row's parent at the change ("" in entries written before schema
+ * 3). store_changes() reads the entries with revision > since visible to
+ * the caller's transaction, at most max of them (more = 1 when the log
+ * holds more: read the resources instead).
+ */
+struct store_change {
+	uint64_t revision;
+	char id[STORE_ID_MAX];
+	char kind[32];
+	char parent[STORE_ID_MAX];
+	int del;
+};
+
+struct store_changes {
+	struct store_change *v;
+	size_t n;
+	int more;
+};
+
+int store_changes(struct store *st, uint64_t since, size_t max,
+    struct store_changes *out);
+void store_changes_free(struct store_changes *l);	/* NULL-safe fields */
+
 /* Accounts and access keys. Secrets are stored as given (HMAC needs them). */
 struct store_key {
 	char id[128];

@@ -36,6 +36,9 @@ static const char *const store_migrations[] = {
 	" created INTEGER NOT NULL, PRIMARY KEY(account_id, action, token));",
 	/* 2: write transactions re-read MAX(seq) (another process may write). */
 	"CREATE INDEX resources_seq ON resources(seq);",
+	/* 3: the change log names the row's parent (a deleted rule's group),
+	 * so agents can be sent what changed instead of everything. */
+	"ALTER TABLE changes ADD COLUMN parent TEXT NOT NULL DEFAULT '';",
 };
 
 enum store_stmt_id {
@@ -57,9 +60,9 @@ static const char *const store_sql[SQ__COUNT] = {
 	    " parent, seq, revision, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 	    " ON CONFLICT(id) DO UPDATE SET parent = excluded.parent,"
 	    " revision = excluded.revision, doc = excluded.doc",
-	[SQ_RES_DEL] = "DELETE FROM resources WHERE id = ?1 RETURNING kind",
-	[SQ_CHANGE] = "INSERT INTO changes(revision, id, kind, op)"
-	    " VALUES(?1, ?2, ?3, ?4)",
+	[SQ_RES_DEL] = "DELETE FROM resources WHERE id = ?1 RETURNING kind, parent",
+	[SQ_CHANGE] = "INSERT INTO changes(revision, id, kind, op, parent)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5)",
 	[SQ_REV_SET] = "UPDATE meta SET value = ?1 WHERE key = 'revision'",
 	[SQ_KEY_GET] = "SELECT id, secret, account_id, principal, status,"
 	    " created FROM access_keys WHERE id = ?1",
@@ -294,7 +297,7 @@ store_need_write(struct store *st)
 /* Records one change; the first one of the transaction bumps the revision. */
 static int
 store_log_change(struct store *st, const char *id, const char *kind,
-    const char *op)
+    const char *parent, const char *op)
 {
 	sqlite3_stmt *s;
 	int r;
@@ -315,6 +318,7 @@ store_log_change(struct store *st, const char *id, const char *kind,
 	store_bind_text(s, 2, id);
 	store_bind_text(s, 3, kind);
 	store_bind_text(s, 4, op);
+	store_bind_text(s, 5, parent);
 	return store_step_done(s);
 }
 
@@ -373,7 +377,8 @@ store_res_put(struct store *st, struct store_res *res)
 
 	if ((r = store_need_write(st)) < 0)
 		return r;
-	if ((r = store_log_change(st, res->id, res->kind, "put")) < 0)
+	if ((r = store_log_change(st, res->id, res->kind, res->parent,
+	    "put")) < 0)
 		return r;
 	if ((doc = json_dumps(res->doc ? res->doc : json_object(),
 	    JSON_COMPACT)) == NULL)
@@ -398,7 +403,7 @@ store_res_put(struct store *st, struct store_res *res)
 int
 store_res_del(struct store *st, const char *id)
 {
-	char kind[32] = "";
+	char kind[32] = "", parent[STORE_ID_MAX] = "";
 	sqlite3_stmt *s;
 	int rc, r;
 
@@ -407,8 +412,10 @@ store_res_del(struct store *st, const char *id)
 	s = store_stmt(st, SQ_RES_DEL);
 	store_bind_text(s, 1, id);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		store_copy(kind, sizeof(kind), sqlite3_column_text(s, 0));
+		store_copy(parent, sizeof(parent), sqlite3_column_text(s, 1));
+	}
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -416,7 +423,63 @@ store_res_del(struct store *st, const char *id)
 		return -ERR_STORE;
 	if (kind[0] == '\0')
 		return -ERR_NOT_FOUND;
-	return store_log_change(st, id, kind, "del");
+	return store_log_change(st, id, kind, parent, "del");
+}
+
+int
+store_changes(struct store *st, uint64_t since, size_t max,
+    struct store_changes *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!st->in_tx)
+		return -ERR_INTERNAL;
+	if (sqlite3_prepare_v2(st->db, "SELECT revision, id, kind, parent,"
+	    " op FROM changes WHERE revision > ?1 ORDER BY rowid LIMIT ?2",
+	    -1, &s, NULL) != SQLITE_OK)
+		return -ERR_STORE;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max + 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_change *c;
+
+		if (out->n == max) {
+			out->more = 1;
+			break;
+		}
+		if (out->n % 64 == 0) {
+			void *v = realloc(out->v, (out->n + 64) * sizeof(*c));
+
+			if (v == NULL) {
+				r = -ERR_NOMEM;
+				break;
+			}
+			out->v = v;
+		}
+		c = &out->v[out->n++];
+		c->revision = (uint64_t)sqlite3_column_int64(s, 0);
+		store_copy(c->id, sizeof(c->id), sqlite3_column_text(s, 1));
+		store_copy(c->kind, sizeof(c->kind), sqlite3_column_text(s, 2));
+		store_copy(c->parent, sizeof(c->parent),
+		    sqlite3_column_text(s, 3));
+		c->del = strcmp((const char *)sqlite3_column_text(s, 4),
+		    "del") == 0;
+	}
+	if (r == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = -ERR_STORE;
+	sqlite3_finalize(s);
+	if (r < 0)
+		store_changes_free(out);
+	return r;
+}
+
+void
+store_changes_free(struct store_changes *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 /* Builds "... WHERE kind = ? [AND account_id = ?] ..." for a filter. */
@@ -526,7 +589,7 @@ store_account_put(struct store *st, const char *account_id, int64_t now)
 	sqlite3_bind_int64(s, 2, now);
 	if ((r = store_step_done(s)) < 0)
 		return r;
-	return store_log_change(st, account_id, "account", "put");
+	return store_log_change(st, account_id, "account", "", "put");
 }
 
 int
@@ -588,7 +651,7 @@ store_key_del(struct store *st, const char *id)
 		return r;
 	if (sqlite3_changes(st->db) == 0)
 		return -ERR_NOT_FOUND;
-	return store_log_change(st, id, "accesskey", "del");
+	return store_log_change(st, id, "accesskey", "", "del");
 }
 
 int
@@ -608,7 +671,7 @@ store_key_put(struct store *st, const struct store_key *k)
 	sqlite3_bind_int64(s, 6, k->created);
 	if ((r = store_step_done(s)) < 0)
 		return r;
-	return store_log_change(st, k->id, "accesskey", "put");
+	return store_log_change(st, k->id, "accesskey", "", "put");
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "fw/fw.h"
 #include "sgtu.h"
 
 static char agent_akid[128], agent_secret[128];
@@ -171,6 +172,146 @@ test_desired_state(void **state)
 	tu_reply_free(&rp);
 }
 
+/* The whole desired state as the agent asks for it. */
+static json_t *
+desired(json_int_t since, int delta)
+{
+	struct tu_reply rp;
+	json_t *j;
+
+	sk(&rp, 1, "GetHostDesiredState&HostId=host-local&SinceRevision=%lld%s",
+	    (long long)since, delta ? "&Delta=true" : "");
+	assert_int_equal(rp.status, 200);
+	j = json_incref(rp.json);
+	tu_reply_free(&rp);
+	return j;
+}
+
+/* a and b hold the same objects (by id) in every list. */
+static void
+assert_same_doc(const json_t *a, const json_t *b)
+{
+	static const char *const lists[][2] = { { "Vpcs", "VpcId" },
+	    { "VSwitches", "VSwitchId" }, { "Groups", "SecurityGroupId" },
+	    { "NetworkInterfaces", "NetworkInterfaceId" } };
+	json_t *x, *y;
+	size_t i, j;
+
+	assert_int_equal(jint(a, "Revision"), jint(b, "Revision"));
+	for (size_t l = 0; l < 4; l++) {
+		const json_t *la = json_object_get(a, lists[l][0]);
+		const json_t *lb = json_object_get(b, lists[l][0]);
+		int found;
+
+		assert_int_equal(json_array_size(la), json_array_size(lb));
+		json_array_foreach(la, i, x) {
+			found = 0;
+			json_array_foreach(lb, j, y)
+				if (strcmp(jstr(x, lists[l][1]),
+				    jstr(y, lists[l][1])) == 0) {
+					found = 1;
+					if (!json_equal(x, y))
+						fail_msg("%s %s differs",
+						    lists[l][0],
+						    jstr(x, lists[l][1]));
+				}
+			assert_true(found);
+		}
+	}
+}
+
+/* A delta patched into the document the agent held equals the whole
+ * document now, whatever changed in between. */
+static void
+test_desired_delta(void **state)
+{
+	char vpc[64], vsw[64], sg1[64], sg2[64], q[512], i1[64], i2[64];
+	char eni[64], rule[64];
+	struct tu_reply rp;
+	json_t *base, *d, *whole, *patched, *j;
+	json_int_t rev;
+
+	(void)state;
+	mkvpc(vpc);
+	snprintf(q, sizeof(q), "Version=2016-04-28&Action=CreateVSwitch&"
+	    "VpcId=%s&ZoneId=cn-hangzhou-b&CidrBlock=10.7.0.0/24", vpc);
+	tu_v1(&env, "GET", q, NULL, &rp);
+	assert_int_equal(rp.status, 200);
+	snprintf(vsw, 64, "%s", jstr(rp.json, "VSwitchId"));
+	tu_reply_free(&rp);
+	snprintf(q, sizeof(q), "&VpcId=%s", vpc);
+	mksg(q, sg1);
+	mksg(q, sg2);
+	j = ok("AuthorizeSecurityGroup&RegionId=cn-hangzhou&SecurityGroupId=%s&"
+	    "IpProtocol=tcp&PortRange=22/22&SourceCidrIp=10.0.0.9", sg1);
+	json_decref(j);
+	j = ok("RunInstances&RegionId=cn-hangzhou&VSwitchId=%s&"
+	    "SecurityGroupId=%s&InstanceType=ecs.g7.large&ImageId=img-1&"
+	    "Amount=2", vsw, sg1);
+	snprintf(i1, 64, "%s", json_string_value(json_array_get(jlist(j,
+	    "InstanceIdSets", "InstanceIdSet"), 0)));
+	snprintf(i2, 64, "%s", json_string_value(json_array_get(jlist(j,
+	    "InstanceIdSets", "InstanceIdSet"), 1)));
+	json_decref(j);
+	base = desired(0, 1);	/* nothing held: the whole document */
+	assert_null(json_object_get(base, "Delta"));
+	rev = jint(base, "Revision");
+
+	/* Nothing changed: an empty delta, not the whole document. */
+	d = desired(rev, 1);
+	assert_true(json_is_true(json_object_get(d, "Delta")));
+	assert_int_equal(json_array_size(json_object_get(d,
+	    "NetworkInterfaces")), 0);
+	json_decref(d);
+
+	/* Rules added and revoked, a membership, a stop, a new ENI, a
+	 * deleted instance, a deleted group, a policy change. */
+	j = ok("DescribeSecurityGroupAttribute&RegionId=cn-hangzhou&"
+	    "SecurityGroupId=%s", sg1);
+	snprintf(rule, 64, "%s", jstr(json_array_get(jlist(j, "Permissions",
+	    "Permission"), 0), "SecurityGroupRuleId"));
+	json_decref(j);
+	json_decref(ok("RevokeSecurityGroup&RegionId=cn-hangzhou&"
+	    "SecurityGroupId=%s&SecurityGroupRuleId.1=%s", sg1, rule));
+	json_decref(ok("AuthorizeSecurityGroup&RegionId=cn-hangzhou&"
+	    "SecurityGroupId=%s&IpProtocol=udp&PortRange=53/53&"
+	    "SourceGroupId=%s", sg1, sg2));
+	json_decref(ok("JoinSecurityGroup&InstanceId=%s&SecurityGroupId=%s",
+	    i1, sg2));
+	json_decref(ok("ModifySecurityGroupPolicy&RegionId=cn-hangzhou&"
+	    "SecurityGroupId=%s&InnerAccessPolicy=Drop", sg2));
+	json_decref(ok("StopInstance&InstanceId=%s", i1));
+	j = ok("CreateNetworkInterface&RegionId=cn-hangzhou&VSwitchId=%s&"
+	    "SecurityGroupId=%s", vsw, sg2);
+	snprintf(eni, 64, "%s", jstr(j, "NetworkInterfaceId"));
+	json_decref(j);
+	json_decref(ok("AttachNetworkInterface&RegionId=cn-hangzhou&"
+	    "InstanceId=%s&NetworkInterfaceId=%s", i1, eni));
+	json_decref(ok("DeleteInstance&InstanceId=%s&Force=true", i2));
+	mksg(q, q + 256);
+	json_decref(ok("DeleteSecurityGroup&RegionId=cn-hangzhou&"
+	    "SecurityGroupId=%s", q + 256));
+
+	d = desired(rev, 1);
+	whole = desired(0, 0);
+	assert_true(json_is_true(json_object_get(d, "Delta")));
+	assert_int_equal(jint(d, "BaseRevision"), rev);
+	assert_true(json_array_size(json_object_get(json_object_get(d,
+	    "Removed"), "NetworkInterfaces")) >= 1);
+	patched = fw_doc_patch(base, d);
+	assert_non_null(patched);
+	assert_same_doc(patched, whole);
+	/* The held document is untouched (its objects are shared). */
+	assert_int_equal(jint(base, "Revision"), rev);
+	/* A delta of another revision is refused. */
+	json_object_set_new(base, "Revision", json_integer(rev - 1));
+	assert_null(fw_doc_patch(base, d));
+	json_decref(patched);
+	json_decref(whole);
+	json_decref(d);
+	json_decref(base);
+}
+
 static void
 test_status(void **state)
 {
@@ -243,6 +384,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agent_wall),
 		cmocka_unit_test(test_desired_state),
+		cmocka_unit_test(test_desired_delta),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_long_poll_returns),
 	};

@@ -3,7 +3,9 @@
  * between the server and its host agents, and the enforcement status the
  * users see.
  *
- *   GetHostDesiredState       agent: the whole desired state, long-poll
+ *   GetHostDesiredState       agent: the desired state (whole, or what
+ *                             changed since a revision), long-poll
+ *                             (sekisho_desired.c)
  *   ReportEnforcementStatus   agent: applied revision, drift, error
  *   DescribeEnforcementStatus anyone: per host desired vs applied
  *   SetNetworkInterfaceDriver owner of an ENI: local | external binding
@@ -16,14 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
-#include "lib/cidr.h"
+#include "api/act/sekisho_agent_int.h"
 #include "lib/tm.h"
 
 #define AGENT_HOSTS_KEY "agent_hosts"
 
 /* The caller's host ("agent:<host>" principal) must be the one asked for. */
-static int
+int
 agent_check_host(struct api_call *c, const char *host)
 {
 	if (strncmp(c->who.principal, "agent:", 6) != 0 ||
@@ -32,158 +33,12 @@ agent_check_host(struct api_call *c, const char *host)
 	return 0;
 }
 
-static const char *
+const char *
 agent_str(const json_t *doc, const char *key)
 {
 	const char *s = json_string_value(json_object_get(doc, key));
 
 	return s ? s : "";
-}
-
-static int
-agent_list(struct api_call *c, const char *kind, struct store_res_list *l)
-{
-	struct store_filter f = { NULL, kind, NULL, NULL };
-
-	return store_res_list(c->st, &f, l);
-}
-
-static json_t *
-agent_vpcs(const struct store_res_list *l)
-{
-	json_t *arr = json_array();
-
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}",
-		    "VpcId", l->v[i].id, "CidrBlock",
-		    agent_str(l->v[i].doc, "CidrBlock"), "ZoneId",
-		    json_integer_value(json_object_get(l->v[i].doc, "CtZone"))));
-	return arr;
-}
-
-/* COMPAT: Alibaba's vSwitch gateway is the first reserved tail address. */
-static json_t *
-agent_vswitches(const struct store_res_list *l)
-{
-	json_t *arr = json_array();
-
-	for (size_t i = 0; i < l->n; i++) {
-		const char *block = agent_str(l->v[i].doc, "CidrBlock");
-		char gw[CIDR_STR_MAX] = "";
-		struct cidr net, host;
-
-		if (cidr_parse(block, &net) == 0 && cidr_size(&net) >= 8 &&
-		    cidr_nth(&net, cidr_size(&net) - 3, &host) == 0)
-			cidr_format_addr(&host, gw, sizeof(gw));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}",
-		    "VSwitchId", l->v[i].id, "VpcId", l->v[i].parent,
-		    "CidrBlock", block, "GatewayIp", gw));
-	}
-	return arr;
-}
-
-static json_t *
-agent_groups(const struct store_res_list *groups,
-    const struct store_res_list *rules)
-{
-	json_t *byid = json_object(), *arr = json_array();
-
-	for (size_t i = 0; i < groups->n; i++) {
-		const struct store_res *g = &groups->v[i];
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}",
-		    "SecurityGroupId", g->id, "OwnerId", g->account,
-		    "SecurityGroupType", agent_str(g->doc, "SecurityGroupType"),
-		    "InnerAccessPolicy", agent_str(g->doc, "InnerAccessPolicy"),
-		    "VpcId", g->parent, "Rules");
-
-		json_object_set(byid, g->id, o);
-		json_array_append_new(arr, o);
-	}
-	for (size_t i = 0; i < rules->n; i++) {
-		json_t *g = json_object_get(byid, rules->v[i].parent);
-
-		if (g)
-			json_array_append(json_object_get(g, "Rules"),
-			    rules->v[i].doc);
-	}
-	json_decref(byid);
-	return arr;
-}
-
-static json_t *
-agent_enis(struct api_call *c, const struct store_res_list *enis,
-    const struct store_res_list *insts)
-{
-	json_t *running = json_object(), *arr = json_array();
-
-	for (size_t i = 0; i < insts->n; i++)
-		json_object_set_new(running, insts->v[i].id, json_boolean(
-		    strcmp(agent_str(insts->v[i].doc, "Status"), "Running") == 0));
-	for (size_t i = 0; i < enis->n; i++) {
-		const struct store_res *e = &enis->v[i];
-		const char *inst = agent_str(e->doc, "InstanceId");
-		const char *drv = agent_str(e->doc, "Driver");
-		json_t *groups = json_object_get(e->doc, "SecurityGroupIds");
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s,"
-		    " s:s, s:s, s:s, s:O, s:s, s:s, s:I}",
-		    "NetworkInterfaceId", e->id, "InstanceId", inst,
-		    "OwnerId", e->account, "Type", agent_str(e->doc, "Type"),
-		    "HostId", c->api->cfg.host_id,
-		    "Running", json_is_true(json_object_get(running, inst)),
-		    "MacAddress", agent_str(e->doc, "MacAddress"),
-		    "PrivateIpAddress", agent_str(e->doc, "PrivateIpAddress"),
-		    "PublicIpAddress", agent_str(e->doc, "PublicIpAddress"),
-		    "VpcId", agent_str(e->doc, "VpcId"),
-		    "VSwitchId", agent_str(e->doc, "VSwitchId"),
-		    "SecurityGroupIds", groups ? groups : json_array(),
-		    "Driver", drv[0] ? drv : "local",
-		    "HostInterface", agent_str(e->doc, "HostInterface"),
-		    "DeviceIndex", json_integer_value(json_object_get(e->doc,
-		    "DeviceIndex")));
-
-		if (groups == NULL)
-			json_decref(json_object_get(o, "SecurityGroupIds"));
-		json_array_append_new(arr, o);
-	}
-	json_decref(running);
-	return arr;
-}
-
-static int
-act_get_host_desired_state(struct api_call *c)
-{
-	struct store_res_list vpcs = { 0 }, vsws = { 0 }, groups = { 0 };
-	struct store_res_list rules = { 0 }, enis = { 0 }, insts = { 0 };
-	const char *host = api_str(c, "HostId");
-	int r;
-
-	if ((r = agent_check_host(c, host)) < 0)
-		return r;
-	if ((r = agent_list(c, "vpc", &vpcs)) < 0 ||
-	    (r = agent_list(c, "vswitch", &vsws)) < 0 ||
-	    (r = agent_list(c, "sg", &groups)) < 0 ||
-	    (r = agent_list(c, "sgrule", &rules)) < 0 ||
-	    (r = agent_list(c, "eni", &enis)) < 0 ||
-	    (r = agent_list(c, "instance", &insts)) < 0)
-		goto out;
-	json_object_set_new(c->out, "Revision",
-	    json_integer((json_int_t)store_revision(c->st)));
-	json_object_set_new(c->out, "HostId", json_string(host));
-	json_object_set_new(c->out, "Operator", json_pack("{s:b}",
-	    "Tcp25Open", c->api->cfg.tcp25_open));
-	json_object_set_new(c->out, "Vpcs", agent_vpcs(&vpcs));
-	json_object_set_new(c->out, "VSwitches", agent_vswitches(&vsws));
-	json_object_set_new(c->out, "Groups", agent_groups(&groups, &rules));
-	json_object_set_new(c->out, "NetworkInterfaces",
-	    agent_enis(c, &enis, &insts));
-out:
-	store_res_list_free(&vpcs);
-	store_res_list_free(&vsws);
-	store_res_list_free(&groups);
-	store_res_list_free(&rules);
-	store_res_list_free(&enis);
-	store_res_list_free(&insts);
-	return r;
 }
 
 /* Adds host to the list of hosts that ever reported. */
@@ -355,6 +210,7 @@ static const struct api_param p_desired[] = {
 	{ "HostId", PT_STR, AP_REQUIRED, 1, 64, NULL, 0 },
 	{ "SinceRevision", PT_INT, 0, 0, INT64_MAX, NULL, 0 },
 	{ "WaitSeconds", PT_INT, 0, 0, 25, NULL, 0 },
+	{ "Delta", PT_BOOL, 0, 0, 0, NULL, 0 },
 	{ NULL, 0, 0, 0, 0, NULL, 0 },
 };
 
