@@ -35,6 +35,8 @@ struct agent {
 	struct drv drv;
 	struct agent_fw fw;
 	json_t *doc;			/* applied desired state */
+	int whole;			/* ask for the whole document next
+					 * (a delta did not fit doc) */
 	struct agent_ds *ds;		/* its drivers' view */
 	long long rev;			/* applied revision, -1 none */
 	struct fw_ruleset *old;		/* the state file's, until used */
@@ -205,8 +207,11 @@ agent_fetch(struct agent *a, int wait_s)
 		return j;
 	} else {
 		char since[32], wait[16];
+		/* With a document in hand, only what changed since it. */
 		const char *const p[] = { "HostId", a->host_id,
-		    "SinceRevision", since, "WaitSeconds", wait, NULL };
+		    "SinceRevision", since, "WaitSeconds", wait,
+		    a->doc && !a->whole ? "Delta" : NULL, "true", NULL };
+		json_t *whole;
 
 		snprintf(since, sizeof(since), "%lld", a->rev < 0 ? 0 : a->rev);
 		snprintf(wait, sizeof(wait), "%d", a->rev < 0 ? 0 : wait_s);
@@ -217,10 +222,22 @@ agent_fetch(struct agent *a, int wait_s)
 			sleep(1);
 			return NULL;
 		}
+		if (!json_is_true(json_object_get(j, "Delta")))
+			a->whole = 0;
 		if (a->rev >= 0 && json_integer_value(json_object_get(j,
 		    "Revision")) == a->rev) {
 			json_decref(j);
 			j = NULL;
+		} else if (json_is_true(json_object_get(j, "Delta"))) {
+			if ((whole = fw_doc_patch(a->doc, j)) == NULL) {
+				/* Not a delta of what we hold: ask for all. */
+				log_warn("a desired-state delta that does not "
+				    "fit revision %lld; fetching the whole",
+				    a->rev);
+				a->whole = 1;
+			}
+			json_decref(j);
+			j = whole;
 		}
 	}
 	sb_free(&why);
@@ -248,7 +265,7 @@ agent_apply(struct agent *a, json_t *doc)
 	struct sb why = SB_INIT;
 	char detail[FW_DETAIL_MAX] = "";
 	long long t0 = agent_now_ms(), t1 = 0, t2 = 0, t3 = 0;
-	int r;
+	int same = 0, r;
 
 	if ((r = fw_input_from_json_detail(doc, a->host_id, &in, detail)) < 0) {
 		sb_addf(&why, "%s", detail);
@@ -263,7 +280,12 @@ agent_apply(struct agent *a, json_t *doc)
 	t1 = agent_now_ms();
 	if (!a->cfg->check)
 		agent_fw_follow(&a->fw, a->cfg->netns, 0);
-	if ((r = drv_observe(&a->drv, 1, &obs, &why)) < 0 ||
+	/* The same NICs and bridges as applied (a rule or membership
+	 * change): nothing for the drivers; the drift check still looks. */
+	if (!a->cfg->check && !a->half_applied && a->ds &&
+	    agent_ds_equal(a->ds, ds))
+		same = 1;
+	else if ((r = drv_observe(&a->drv, 1, &obs, &why)) < 0 ||
 	    (r = drv_plan(&a->drv, ds, &obs, 0, &pre, &post)) < 0) {
 		agent_error(a, "driver", &why);
 		goto out;
@@ -317,8 +339,9 @@ agent_apply(struct agent *a, json_t *doc)
 	agent_state_save(a);
 	a->report_due = 1;
 	log_info("applied revision %lld in %lld ms (compile %lld, driver %lld "
-	    "+ %lld, nft %lld; %zu steps)", a->rev, agent_now_ms() - t0,
-	    t1 - t0, t2 - t1, agent_now_ms() - t3, t3 - t2, pre.n + post.n);
+	    "+ %lld, nft %lld; %zu steps%s)", a->rev, agent_now_ms() - t0,
+	    t1 - t0, t2 - t1, agent_now_ms() - t3, t3 - t2, pre.n + post.n,
+	    same ? ", NICs unchanged" : "");
 out:
 	drv_obs_free(&obs);
 	drv_plan_free(&pre);

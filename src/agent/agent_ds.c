@@ -165,3 +165,15 @@ agent_ds_free(struct agent_ds *ds)
 	free(ds->brs);
 	free(ds);
 }
+
+/* NICs and bridges are made zeroed and filled field by field (names with
+ * snprintf), so equal contents are equal bytes. */
+int
+agent_ds_equal(const struct agent_ds *a, const struct agent_ds *b)
+{
+	return a->nnics == b->nnics && a->nbrs == b->nbrs &&
+	    (a->nnics == 0 ||
+	    memcmp(a->nics, b->nics, a->nnics * sizeof(*a->nics)) == 0) &&
+	    (a->nbrs == 0 ||
+	    memcmp(a->brs, b->brs, a->nbrs * sizeof(*a->brs)) == 0);
+}

@@ -70,5 +70,7 @@ struct agent_ds {
 int agent_ds_from_fw(const struct fw_input *in, struct agent_ds **out,
     struct sb *why);
 void agent_ds_free(struct agent_ds *ds);
+/* 1 when both ask the drivers for exactly the same (revision aside). */
+int agent_ds_equal(const struct agent_ds *a, const struct agent_ds *b);
 
 #endif
