@@ -8,7 +8,7 @@
 #   make fuzz     build the libFuzzer targets (clang) and run each briefly
 #   make bench    benchmarks (ratios within one run), see docs/benchmarks.md
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto libcurl libnftables
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto libcurl libnftables libnftnl libmnl
 BUILD   ?= build
 WERROR  ?= $(if $(CI),-Werror,)
 OPT     ?= -O2 -g
@@ -54,6 +54,11 @@ $(BUILD)/sekisho-agent: $(BUILD)/src/cmd/sekisho-agent.o $(AGENT_OBJ) $(BUILD)/l
 $(BUILD)/e2e-diffprobe: $(BUILD)/tests/e2e/diffprobe.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The element-path check (tests/e2e/nftel_check.c): libnftnl batches
+# against libnftables scripts in throwaway namespaces, run by make e2e.
+$(BUILD)/e2e-nftel: $(BUILD)/tests/e2e/nftel_check.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/errdoc: $(BUILD)/src/cmd/errdoc.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -78,7 +83,7 @@ unit: all $(UNIT_BIN)
 sdk: all
 	@sh scripts/sdk.sh
 
-e2e: all $(BUILD)/e2e-diffprobe
+e2e: all $(BUILD)/e2e-diffprobe $(BUILD)/e2e-nftel
 	@sh scripts/e2e.sh
 
 test: deps

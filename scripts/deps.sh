@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libmicrohttpd-dev libjansson-dev \
 libsqlite3-dev libssl-dev libcurl4-openssl-dev libcmocka-dev sqlite3 \
-nodejs npm wrk curl libnftables-dev nftables iproute2 netcat-openbsd socat \
+nodejs npm wrk curl libnftables-dev libnftnl-dev libmnl-dev nftables iproute2 netcat-openbsd socat \
 iputils-ping jq python3"
 missing=""
 for p in $PKGS; do

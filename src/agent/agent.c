@@ -339,8 +339,9 @@ agent_apply(struct agent *a, json_t *doc)
 	agent_state_save(a);
 	a->report_due = 1;
 	log_info("applied revision %lld in %lld ms (compile %lld, driver %lld "
-	    "+ %lld, nft %lld; %zu steps%s)", a->rev, agent_now_ms() - t0,
-	    t1 - t0, t2 - t1, agent_now_ms() - t3, t3 - t2, pre.n + post.n,
+	    "+ %lld, nft %lld by %s; %zu steps%s)", a->rev,
+	    agent_now_ms() - t0, t1 - t0, t2 - t1, agent_now_ms() - t3,
+	    t3 - t2, a->fw.path, pre.n + post.n,
 	    same ? ", NICs unchanged" : "");
 out:
 	drv_obs_free(&obs);

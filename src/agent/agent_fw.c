@@ -10,9 +10,10 @@
  *                                               established flows and the
  *                                               counters stay as they are)
  *                   anything else            -> drift reported, full load
- *   later applies   fw_diff(applied, new) on the shadow, then on the real
- *                   tables (one transaction each); a real failure means
- *                   someone changed our tables: compare, report, full load
+ *   later applies   fw_delta(applied, new) on the shadow, then on the
+ *                   real tables (one transaction each, agent_fw_delta
+ *                   picks the path); a real failure means someone
+ *                   changed our tables: compare, report, full load
  *   check           compare real with the cached shadow listing; repair
  *                   with one full-replace transaction
  * A full replace deletes and re-creates our two tables in one transaction:
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "agent/agent_int.h"
+#include "agent/nftrp.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
@@ -163,56 +165,108 @@ out:
 	return r;
 }
 
+/* Repairs after the real tables refused a delta: someone changed them. */
+static int
+agent_fw_repair(struct agent_fw *f, const struct fw_ruleset *rs,
+    struct sb *drift, struct sb *err)
+{
+	struct sb diff = SB_INIT;
+	int r;
+
+	log_warn("nft: delta refused (%s); our tables were changed, "
+	    "repairing", sb_str(err));
+	sb_reset(err);
+	if ((r = agent_fw_compare(f, &diff, NULL, err)) == 0 || r > 0) {
+		sb_adds(drift, sb_str(&diff));
+		r = agent_fw_full(f->real, rs, err);
+		f->path = "full";
+	}
+	sb_free(&diff);
+	return r;
+}
+
+/*
+ * A delta, by the cheapest path that expresses it:
+ *   elements only   nftel batches (libnftnl), shadow then real: no nft
+ *                   parser anywhere;
+ *   anything else   nft text to the shadow (libnftables, where nft's
+ *                   evaluator builds the rules), then one libnftnl batch
+ *                   to the real tables with the rules read back from the
+ *                   shadow (nftrp); text to the real tables only for what
+ *                   that path does not express (base chains).
+ * A delta the shadow refuses is a compiler bug: full replaces, loudly.
+ */
+static int
+agent_fw_delta(struct agent_fw *f, const struct fw_delta *d,
+    const struct fw_ruleset *rs, struct sb *drift, struct sb *err)
+{
+	struct sb text = SB_INIT;
+	int r;
+
+	f->want_ok = 0;
+	if (fw_delta_elems_only(d)) {
+		if (nftrp_elems(nftb_nsfd(f->shadow), d, err) == 0) {
+			f->path = "elements";
+			r = nftrp_elems(nftb_nsfd(f->real), d, err) == 0 ? 0 :
+			    agent_fw_repair(f, rs, drift, err);
+			goto out;
+		}
+		log_error("nft: element batch refused by the shadow: %s",
+		    sb_str(err));
+		sb_reset(err);
+	}
+	if ((r = fw_delta_render(d, rs, &text)) < 0)
+		goto out;
+	if (nftb_run(f->shadow, sb_str(&text), err) < 0) {
+		log_error("nft: delta refused by the shadow: %s", sb_str(err));
+		sb_reset(err);
+		f->path = "full";
+		if ((r = agent_fw_shadow_full(f, rs, err)) == 0)
+			r = agent_fw_full(f->real, rs, err);
+		goto out;
+	}
+	f->path = "replay";
+	if ((r = nftrp_apply(nftb_nsfd(f->real), nftb_nsfd(f->shadow), d,
+	    err)) == 0)
+		goto out;
+	if (r < 0)
+		log_warn("nft: batch from the shadow failed (%s); sending the "
+		    "text", sb_str(err));
+	sb_reset(err);
+	f->path = "text";
+	if ((r = nftb_run(f->real, sb_str(&text), err)) < 0)
+		r = agent_fw_repair(f, rs, drift, err);
+out:
+	sb_free(&text);
+	return r;
+}
+
 int
 agent_fw_apply(struct agent_fw *f, struct fw_ruleset *rs,
     const struct fw_ruleset *old, struct sb *drift, struct sb *err)
 {
-	struct sb delta = SB_INIT, diff = SB_INIT;
 	const struct fw_ruleset *from = f->applied;
+	struct fw_delta d = { 0 };
 	int r;
 
+	f->path = "none";
 	if (from == NULL) {
+		f->path = "first";
 		if ((r = agent_fw_first(f, rs, old, drift, err)) <= 0)
 			goto done;
 		from = old;
 	}
-	if ((r = fw_diff(from, rs, &delta)) < 0)
+	if ((r = fw_delta(from, rs, &d)) < 0)
 		goto out;
-	if (delta.len == 0) {
-		r = 0;
-		goto done;
-	}
-	f->want_ok = 0;
-	if (nftb_run(f->shadow, sb_str(&delta), err) < 0) {
-		/* A delta the kernel refuses even on exact state: a compiler
-		 * bug. Fall back to full replaces, loudly. */
-		log_error("nft: delta refused by the shadow: %s", sb_str(err));
-		sb_reset(err);
-		if ((r = agent_fw_shadow_full(f, rs, err)) < 0 ||
-		    (r = agent_fw_full(f->real, rs, err)) < 0)
-			goto out;
-		goto done;
-	}
-	if (nftb_run(f->real, sb_str(&delta), err) == 0) {
-		r = 0;
-		goto done;
-	}
-	log_warn("nft: delta refused (%s); our tables were changed, "
-	    "repairing", sb_str(err));
-	sb_reset(err);
-	if ((r = agent_fw_compare(f, &diff, NULL, err)) < 0)
-		goto out;
-	sb_adds(drift, sb_str(&diff));
-	if ((r = agent_fw_full(f->real, rs, err)) < 0)
-		goto out;
+	if (d.full || d.n > 0)
+		r = agent_fw_delta(f, &d, rs, drift, err);
 done:
 	if (r == 0) {
 		agent_fw_take(f, rs);
 		agent_fw_mark(f);
 	}
 out:
-	sb_free(&delta);
-	sb_free(&diff);
+	fw_delta_free(&d);
 	return r;
 }
 

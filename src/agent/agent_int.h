@@ -52,6 +52,9 @@ struct agent_fw {
 	uint32_t gen;			/* real generation after our commit */
 	int gen_ok;
 	unsigned quiet;			/* checks skipped since a full one */
+	const char *path;		/* how the last apply went: "none",
+					 * "first", "elements", "replay",
+					 * "text", "full" (logged) */
 };
 
 /* A drift check lists our tables only when the generation moved, and in

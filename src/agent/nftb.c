@@ -63,6 +63,12 @@ out:
 	return r;
 }
 
+int
+nftb_nsfd(const struct nftb *b)
+{
+	return b->nsfd;
+}
+
 void
 nftb_close(struct nftb *b)
 {

@@ -52,6 +52,10 @@ void nftb_close(struct nftb *b);	/* NULL-safe */
  * namespace deleted and made anew under the same name is another one). */
 int nftb_same_ns(const struct nftb *b, const char *name);
 
+/* The namespace b lives in (an fd owned by b), for other netlink users
+ * (nftel.h). */
+int nftb_nsfd(const struct nftb *b);
+
 /* Runs script as one transaction; err receives nft's messages. */
 int nftb_run(struct nftb *b, const char *script, struct sb *err);
 /* Runs a listing command with JSON output into out. */

@@ -313,6 +313,45 @@ const struct fw_obj *fw_obj_find(const struct fw_ruleset *rs, int table,
 int fw_render(const struct fw_ruleset *rs, struct sb *script);
 
 /*
+ * The delta between two rulesets as operations, in the order one
+ * transaction needs them (fw_diff below says why):
+ *   FW_OP_CREATE  new: a new chain (empty) or set/map (with elements)
+ *   FW_OP_ELEMS   old -> new: go[i] marks old->lines[i] to delete (keys),
+ *                 come[j] marks new->lines[j] to add
+ *   FW_OP_REFILL  old -> new: a changed chain, flushed and refilled
+ *   FW_OP_FILL    new: the rules of a chain created above
+ *   FW_OP_DELETE  old: a chain (flushed first) or set/map that went
+ * full = 1 (and no operations) when only a full replace can do it. The
+ * objects point into old and new, which must outlive the delta.
+ */
+enum { FW_OP_CREATE, FW_OP_ELEMS, FW_OP_REFILL, FW_OP_FILL, FW_OP_DELETE };
+
+struct fw_op {
+	int op;
+	const struct fw_obj *old;
+	const struct fw_obj *new;
+	uint8_t *go;			/* FW_OP_ELEMS: [old->nlines] */
+	uint8_t *come;			/* FW_OP_ELEMS: [new->nlines] */
+};
+
+struct fw_delta {
+	struct fw_op *v;
+	size_t n;
+	int full;
+};
+
+/* 0 or -ERR_NOMEM (d is then empty). */
+int fw_delta(const struct fw_ruleset *old, const struct fw_ruleset *new,
+    struct fw_delta *d);
+void fw_delta_free(struct fw_delta *d);
+/* 1 when the delta only adds and deletes elements of existing sets and
+ * maps (an empty delta too); 0 for anything else or a full replace. */
+int fw_delta_elems_only(const struct fw_delta *d);
+/* The delta as one nft script (fw_diff's text). */
+int fw_delta_render(const struct fw_delta *d, const struct fw_ruleset *new,
+    struct sb *script);
+
+/*
  * Appends to script one nft script that, applied as one transaction to a
  * kernel holding exactly old, leaves exactly new:
  *   1. new chains (empty), then new sets/maps (with elements);

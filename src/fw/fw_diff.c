@@ -117,21 +117,6 @@ fw_elem_delta(const struct fw_obj *a, const struct fw_obj *b, uint8_t **go,
 }
 
 static int
-fw_diff_elems(struct sb *s, const struct fw_obj *a, const struct fw_obj *b)
-{
-	uint8_t *go = NULL, *come = NULL;
-	int r;
-
-	if ((r = fw_elem_delta(a, b, &go, &come)) == 0) {
-		fw_cmd_elems(s, "delete", a, go, 1);
-		fw_cmd_elems(s, "add", b, come, 0);
-	}
-	free(go);
-	free(come);
-	return r;
-}
-
-static int
 fw_diff_needs_full(const struct fw_ruleset *old, const struct fw_ruleset *new)
 {
 	for (size_t i = 0; i < new->nobj; i++) {
@@ -144,26 +129,47 @@ fw_diff_needs_full(const struct fw_ruleset *old, const struct fw_ruleset *new)
 	return 0;
 }
 
-int
-fw_diff(const struct fw_ruleset *old, const struct fw_ruleset *new,
-    struct sb *script)
+/* Appends one operation; 0 or -ERR_NOMEM. */
+static int
+fw_delta_push(struct fw_delta *d, int op, const struct fw_obj *o,
+    const struct fw_obj *n)
 {
-	struct sb s = SB_INIT;
+	struct fw_op *v;
+
+	if (d->n % 32 == 0) {
+		if ((v = realloc(d->v, (d->n + 32) * sizeof(*v))) == NULL)
+			return -ERR_NOMEM;
+		d->v = v;
+	}
+	v = &d->v[d->n++];
+	memset(v, 0, sizeof(*v));
+	v->op = op;
+	v->old = o;
+	v->new = n;
+	if (op == FW_OP_ELEMS)
+		return fw_elem_delta(o, n, &v->go, &v->come);
+	return 0;
+}
+
+int
+fw_delta(const struct fw_ruleset *old, const struct fw_ruleset *new,
+    struct fw_delta *d)
+{
 	int r = 0;
 
-	if (old == NULL || fw_diff_needs_full(old, new))
-		return fw_render(new, script);
+	memset(d, 0, sizeof(*d));
+	if (old == NULL || fw_diff_needs_full(old, new)) {
+		d->full = 1;
+		return 0;
+	}
 	/* 1. creations: chains (empty), then sets and maps */
-	for (size_t pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < new->nobj; i++) {
+	for (size_t pass = 0; pass < 2 && r == 0; pass++)
+		for (size_t i = 0; i < new->nobj && r == 0; i++) {
 			const struct fw_obj *n = &new->obj[i];
 
-			if ((n->kind == FW_K_CHAIN) != (pass == 0) ||
-			    fw_diff_match(old, n) != SIZE_MAX)
-				continue;
-			fw_cmd_create(&s, n);
-			if (n->kind != FW_K_CHAIN)
-				fw_cmd_elems(&s, "add", n, NULL, 0);
+			if ((n->kind == FW_K_CHAIN) == (pass == 0) &&
+			    fw_diff_match(old, n) == SIZE_MAX)
+				r = fw_delta_push(d, FW_OP_CREATE, NULL, n);
 		}
 	/* 2. element deltas */
 	for (size_t i = 0; i < new->nobj && r == 0; i++) {
@@ -172,45 +178,116 @@ fw_diff(const struct fw_ruleset *old, const struct fw_ruleset *new,
 
 		if (n->kind != FW_K_CHAIN && k != SIZE_MAX &&
 		    old->obj[k].hash != n->hash)
-			r = fw_diff_elems(&s, &old->obj[k], n);
+			r = fw_delta_push(d, FW_OP_ELEMS, &old->obj[k], n);
 	}
 	/* 3. chains: changed, then new */
 	for (size_t pass = 0; pass < 2 && r == 0; pass++)
-		for (size_t i = 0; i < new->nobj; i++) {
+		for (size_t i = 0; i < new->nobj && r == 0; i++) {
 			const struct fw_obj *n = &new->obj[i];
 			size_t k = fw_diff_match(old, n);
 
 			if (n->kind != FW_K_CHAIN)
 				continue;
 			if (pass == 0 && k != SIZE_MAX &&
-			    old->obj[k].hash != n->hash) {
-				fw_cmd_head(&s, "flush", n);
-				sb_addc(&s, '\n');
-				fw_cmd_rules(&s, n);
-			} else if (pass == 1 && k == SIZE_MAX) {
-				fw_cmd_rules(&s, n);
-			}
+			    old->obj[k].hash != n->hash)
+				r = fw_delta_push(d, FW_OP_REFILL,
+				    &old->obj[k], n);
+			else if (pass == 1 && k == SIZE_MAX)
+				r = fw_delta_push(d, FW_OP_FILL, NULL, n);
 		}
 	/* 4. removals: chains, then sets and maps */
 	for (size_t pass = 0; pass < 2 && r == 0; pass++)
-		for (size_t i = 0; i < old->nobj; i++) {
+		for (size_t i = 0; i < old->nobj && r == 0; i++) {
 			const struct fw_obj *o = &old->obj[i];
 
-			if ((o->kind == FW_K_CHAIN) != (pass == 0) ||
-			    fw_diff_match(new, o) != SIZE_MAX)
-				continue;
-			if (o->kind == FW_K_CHAIN) {
-				fw_cmd_head(&s, "flush", o);
+			if ((o->kind == FW_K_CHAIN) == (pass == 0) &&
+			    fw_diff_match(new, o) == SIZE_MAX)
+				r = fw_delta_push(d, FW_OP_DELETE, o, NULL);
+		}
+	if (r < 0)
+		fw_delta_free(d);
+	return r;
+}
+
+int
+fw_delta_elems_only(const struct fw_delta *d)
+{
+	if (d->full)
+		return 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].op != FW_OP_ELEMS)
+			return 0;
+	return 1;
+}
+
+void
+fw_delta_free(struct fw_delta *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].go);
+		free(d->v[i].come);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+fw_delta_render(const struct fw_delta *d, const struct fw_ruleset *new,
+    struct sb *script)
+{
+	struct sb s = SB_INIT;
+	int r;
+
+	if (d->full)
+		return fw_render(new, script);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct fw_op *op = &d->v[i];
+
+		switch (op->op) {
+		case FW_OP_CREATE:
+			fw_cmd_create(&s, op->new);
+			if (op->new->kind != FW_K_CHAIN)
+				fw_cmd_elems(&s, "add", op->new, NULL, 0);
+			break;
+		case FW_OP_ELEMS:
+			fw_cmd_elems(&s, "delete", op->old, op->go, 1);
+			fw_cmd_elems(&s, "add", op->new, op->come, 0);
+			break;
+		case FW_OP_REFILL:
+			fw_cmd_head(&s, "flush", op->new);
+			sb_addc(&s, '\n');
+			/* FALLTHROUGH */
+		case FW_OP_FILL:
+			fw_cmd_rules(&s, op->new);
+			break;
+		case FW_OP_DELETE:
+			if (op->old->kind == FW_K_CHAIN) {
+				fw_cmd_head(&s, "flush", op->old);
 				sb_addc(&s, '\n');
 			}
-			fw_cmd_head(&s, "delete", o);
+			fw_cmd_head(&s, "delete", op->old);
 			sb_addc(&s, '\n');
+			break;
 		}
-	if (r == 0 && (r = sb_ok(&s)) == 0 && s.len > 0) {
+	}
+	if ((r = sb_ok(&s)) == 0 && s.len > 0) {
 		sb_adds(script, "# sekisho firewall: delta (generated)\n");
 		sb_addn(script, s.p, s.len);
 		r = sb_ok(script);
 	}
 	sb_free(&s);
+	return r;
+}
+
+int
+fw_diff(const struct fw_ruleset *old, const struct fw_ruleset *new,
+    struct sb *script)
+{
+	struct fw_delta d;
+	int r;
+
+	if ((r = fw_delta(old, new, &d)) == 0)
+		r = fw_delta_render(&d, new, script);
+	fw_delta_free(&d);
 	return r;
 }
