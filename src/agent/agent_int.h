@@ -3,7 +3,7 @@
  *
  *   agent.c          the main loop: fetch, apply, check, report
  *   agent_api.c      signed calls to sekishod (the CLI's request builder
- *                    and transport, cli_int.h), the credentials file
+ *                    and transport, cli/cli_req.h), the credentials file
  *   agent_fw.c       firewall application: reconcile, deltas, drift
  *   agent_outside.c  outside hosts on the internet bridge
  *   agent_sys.c      namespaces, sysctls, `ip`
@@ -18,7 +18,7 @@
 #include "agent/agent_ds.h"
 #include "agent/drv.h"
 #include "agent/nftb.h"
-#include "cli/cli_int.h"
+#include "cli/cli_req.h"
 #include "fw/fw.h"
 #include "lib/sb.h"
 
