@@ -46,7 +46,7 @@ int
 ramdb_children(struct store *st, const char *account, const char *kind,
     const char *parent, struct store_res_list *out)
 {
-	struct store_filter f = { account, kind, NULL, parent };
+	struct store_filter f = { account, kind, NULL, parent, NULL };
 
 	return store_res_list(st, &f, out);
 }

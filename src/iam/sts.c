@@ -245,7 +245,7 @@ sts_session_clear(struct sts_session *s)
 int
 sts_prune(struct store *st, int64_t now, size_t *n)
 {
-	struct store_filter f = { NULL, STS_KIND, NULL, NULL };
+	struct store_filter f = { NULL, STS_KIND, NULL, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	size_t gone = 0;
 	int r;

@@ -273,7 +273,7 @@ static int
 engload_peer_load(struct engload *l, struct store *st, const char *id,
     const char *owner)
 {
-	struct store_filter f = { NULL, ENGLOAD_KIND_MEMBER, NULL, id };
+	struct store_filter f = { NULL, ENGLOAD_KIND_MEMBER, NULL, id, NULL };
 	struct store_res_list m = { NULL, 0 };
 	struct store_res g;
 	int r;
@@ -423,7 +423,7 @@ static int
 engload_list(struct store *st, const struct engload_opts *o, const char *kind,
     struct store_res_list *out)
 {
-	struct store_filter f = { o->account, kind, o->region, NULL };
+	struct store_filter f = { o->account, kind, o->region, NULL, NULL };
 
 	return store_res_list(st, &f, out);
 }

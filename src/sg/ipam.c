@@ -128,7 +128,7 @@ ipam_open(struct ipam *p, struct store *st, enum ipam_pool pool,
     const char *vsw_id, const char *cidr, const struct ipam_errs *err)
 {
 	const struct ipam_pool_info *pi = &ipam_pools[pool];
-	struct store_filter f = { NULL, "eni", NULL, "" };
+	struct store_filter f = { NULL, "eni", NULL, "", NULL };
 	struct store_res_list l = { NULL, 0 };
 	uint64_t size;
 	int r;

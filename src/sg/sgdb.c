@@ -93,7 +93,7 @@ static int
 sgdb_count(struct store *st, const char *kind, const char *parent,
     size_t *out)
 {
-	struct store_filter f = { NULL, kind, NULL, parent };
+	struct store_filter f = { NULL, kind, NULL, parent, NULL };
 
 	*out = 0;
 	return store_res_count(st, &f, out);
@@ -351,7 +351,7 @@ sgdb_member_del(struct store *st, struct store_res *eni, const char *sg_id)
 int
 sgdb_member_del_all(struct store *st, struct store_res *eni)
 {
-	struct store_filter f = { NULL, SGDB_KIND_MEMBER, NULL, NULL };
+	struct store_filter f = { NULL, SGDB_KIND_MEMBER, NULL, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	struct store_res cur;
 	int r;
@@ -385,7 +385,7 @@ int
 sgdb_group_new(struct store *st, const struct api_config *cfg,
     const struct sgdb_group_spec *s, char *sg_id)
 {
-	struct store_filter f = { s->account, SGDB_KIND_SG, s->region, NULL };
+	struct store_filter f = { s->account, SGDB_KIND_SG, s->region, NULL, NULL };
 	struct store_res g;
 	char created[32];
 	size_t n;
@@ -422,7 +422,7 @@ sgdb_group_new(struct store *st, const struct api_config *cfg,
 int
 sgdb_rules(struct store *st, const char *sg_id, struct store_res_list *out)
 {
-	struct store_filter f = { NULL, SGDB_KIND_RULE, NULL, sg_id };
+	struct store_filter f = { NULL, SGDB_KIND_RULE, NULL, sg_id, NULL };
 
 	return store_res_list(st, &f, out);
 }
@@ -586,7 +586,7 @@ int
 sgdb_eni_rules_check(struct store *st, const struct api_config *cfg,
     const char *sg_id, size_t adding, char *detail)
 {
-	struct store_filter f = { NULL, SGDB_KIND_MEMBER, NULL, sg_id };
+	struct store_filter f = { NULL, SGDB_KIND_MEMBER, NULL, sg_id, NULL };
 	struct store_res_list l = { NULL, 0 };
 	json_t *counts = json_object();
 	size_t total;
@@ -619,7 +619,7 @@ static int
 sgdb_default_find(struct store *st, const char *account, const char *region,
     const char *vpc_id, char *sg_id)
 {
-	struct store_filter f = { account, SGDB_KIND_SG, region, vpc_id };
+	struct store_filter f = { account, SGDB_KIND_SG, region, vpc_id, NULL };
 	struct store_res_list l = { NULL, 0 };
 	int r, found = 0;
 

@@ -73,6 +73,9 @@ struct store_filter {
 	const char *kind;	/* required */
 	const char *region;	/* NULL = any */
 	const char *parent;	/* NULL = any */
+	const char *instance;	/* NULL = any; else the doc's InstanceId
+				 * (indexed: an instance's ENIs; the list
+				 * is then in no particular order) */
 };
 
 struct store_res_list {

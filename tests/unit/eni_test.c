@@ -135,7 +135,7 @@ list_len(const json_t *o, const char *a, const char *b)
 static size_t
 rows(const char *kind, const char *parent)
 {
-	struct store_filter f = { NULL, kind, NULL, parent };
+	struct store_filter f = { NULL, kind, NULL, parent, NULL };
 	size_t n = 0;
 
 	assert_int_equal(store_tx_begin(env.st, STORE_TX_READ), 0);

@@ -102,7 +102,7 @@ inst_ip(const json_t *o)
 static size_t
 rows(const char *kind, const char *parent)
 {
-	struct store_filter f = { NULL, kind, NULL, parent };
+	struct store_filter f = { NULL, kind, NULL, parent, NULL };
 	size_t n = 0;
 
 	assert_int_equal(store_tx_begin(env.st, STORE_TX_READ), 0);
@@ -131,7 +131,7 @@ test_run_vpc_default_group(void **state)
 {
 	char vpc[64], vsw[64], a[64], b[64], sg[64];
 	json_t *o, *nic, *d;
-	struct store_filter f = { NULL, "sgrule", NULL, NULL };
+	struct store_filter f = { NULL, "sgrule", NULL, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	int ports = 0;
 

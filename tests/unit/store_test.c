@@ -73,7 +73,7 @@ static void
 test_resources_and_revision(void **state)
 {
 	struct store *st = open_store();
-	struct store_filter f = { "acct1", "vpc", NULL, NULL };
+	struct store_filter f = { "acct1", "vpc", NULL, NULL, NULL };
 	struct store_res_list l;
 	struct store_res r;
 	uint64_t rev0 = store_revision(st);

@@ -261,7 +261,7 @@ eni_matches(struct api_call *c, const struct store_res *e, const int *idx,
 static int
 act_describe_enis(struct api_call *c)
 {
-	struct store_filter f = { c->who.account, ENI_KIND, NULL, NULL };
+	struct store_filter f = { c->who.account, ENI_KIND, NULL, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	int idx[ENI_FILTER_IDS_MAX];
 	size_t nidx, total = 0;

@@ -350,7 +350,9 @@ inst_eni_order(const void *a, const void *b)
 
 	if (px != py)
 		return py - px;
-	return dx < dy ? -1 : dx > dy;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int
@@ -358,21 +360,13 @@ inst_enis(struct api_call *c, const struct store_res *inst,
     struct store_res_list *out)
 {
 	struct store_filter f = { c->who.account, ENI_KIND, inst->region,
-	    NULL };
-	size_t m = 0;
+	    NULL, inst->id };
 	int r;
 
 	if ((r = store_res_list(c->st, &f, out)) < 0)
 		return r;
-	for (size_t i = 0; i < out->n; i++) {
-		if (strcmp(inst_str(out->v[i].doc, "InstanceId"), inst->id) == 0)
-			out->v[m++] = out->v[i];
-		else
-			store_res_clear(&out->v[i]);
-	}
-	out->n = m;
-	if (m > 1)
-		qsort(out->v, m, sizeof(*out->v), inst_eni_order);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), inst_eni_order);
 	return 0;
 }
 

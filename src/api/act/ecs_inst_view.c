@@ -112,7 +112,7 @@ int
 inst_act_describe(struct api_call *c)
 {
 	const char *region = api_str(c, "RegionId");
-	struct store_filter f = { c->who.account, INST_KIND, region, NULL };
+	struct store_filter f = { c->who.account, INST_KIND, region, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	json_t *lists[sizeof(inst_list_filters) / sizeof(*inst_list_filters)];
 	json_t *arr = NULL;

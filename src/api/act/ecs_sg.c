@@ -336,7 +336,7 @@ out:
 static int
 sg_referrers(struct api_call *c, const char *sg_id, json_t *arr)
 {
-	struct store_filter f = { NULL, SGDB_KIND_REF, NULL, sg_id };
+	struct store_filter f = { NULL, SGDB_KIND_REF, NULL, sg_id, NULL };
 	struct store_res_list l = { NULL, 0 };
 	json_t *seen = json_object();
 	int r;

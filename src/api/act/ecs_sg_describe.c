@@ -182,7 +182,7 @@ int
 sgact_describe_groups(struct api_call *c)
 {
 	const char *region = api_str(c, "RegionId");
-	struct store_filter f = { c->who.account, SGDB_KIND_SG, region, NULL };
+	struct store_filter f = { c->who.account, SGDB_KIND_SG, region, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	json_t *ids = api_jsonlist(c, "SecurityGroupIds"), *arr = json_array();
 	size_t *hit = NULL, n = 0, first = 0, count = 0;

@@ -212,7 +212,7 @@ int
 sgact_list_tag_resources(struct api_call *c)
 {
 	const char *region = api_str(c, "RegionId"), *kind, *tok;
-	struct store_filter f = { c->who.account, NULL, region, NULL };
+	struct store_filter f = { c->who.account, NULL, region, NULL, NULL };
 	struct store_res_list l = { NULL, 0 };
 	int idx[TAG_RESOURCES_MAX], tag1[1], r;
 	size_t n = tag_ids(c, idx), pos = 0, first = 0;

@@ -78,7 +78,7 @@ int
 ram_check_new(struct api_call *c, const char *kind, const char *name,
     int exists, size_t max, int limit)
 {
-	struct store_filter f = { c->who.account, kind, NULL, NULL };
+	struct store_filter f = { c->who.account, kind, NULL, NULL, NULL };
 	struct store_res old;
 	size_t n;
 	int r;

@@ -113,7 +113,7 @@ out:
 int
 ram_DeleteGroup(struct api_call *c)
 {
-	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL };
+	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL, NULL };
 	struct store_res_list members = { NULL, 0 };
 	struct store_res g;
 	size_t pols;

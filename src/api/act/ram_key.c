@@ -52,7 +52,7 @@ ram_key_owner(struct api_call *c, struct store_res *user)
 int
 ram_CreateAccessKey(struct api_call *c)
 {
-	struct store_filter f = { c->who.account, RAMDB_AK, NULL, NULL };
+	struct store_filter f = { c->who.account, RAMDB_AK, NULL, NULL, NULL };
 	struct store_res user;
 	struct store_key k;
 	char principal[160], id[STORE_ID_MAX + 80], ts[32];

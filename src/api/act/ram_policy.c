@@ -255,7 +255,7 @@ ram_DeletePolicy(struct api_call *c)
 {
 	struct ram_policy p;
 	size_t per[3];
-	struct store_filter fv = { c->who.account, RAMDB_POLVER, NULL, NULL };
+	struct store_filter fv = { c->who.account, RAMDB_POLVER, NULL, NULL, NULL };
 	size_t nv;
 	int r;
 

@@ -127,7 +127,7 @@ out:
 int
 ram_DeleteRole(struct api_call *c)
 {
-	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL };
+	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL, NULL };
 	struct store_res role;
 	size_t pols;
 	int r;

@@ -155,9 +155,9 @@ out:
 int
 ram_DeleteUser(struct api_call *c)
 {
-	struct store_filter fk = { c->who.account, RAMDB_AK, NULL, NULL };
-	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL };
-	struct store_filter fm = { c->who.account, RAMDB_MEMBER, NULL, NULL };
+	struct store_filter fk = { c->who.account, RAMDB_AK, NULL, NULL, NULL };
+	struct store_filter fa = { c->who.account, RAMDB_ATTACH, NULL, NULL, NULL };
+	struct store_filter fm = { c->who.account, RAMDB_MEMBER, NULL, NULL, NULL };
 	struct store_res u;
 	size_t keys, pols, groups;
 	int r;

@@ -33,7 +33,7 @@ static int
 desired_list(struct api_call *c, const char *kind, const char *parent,
     struct store_res_list *l)
 {
-	struct store_filter f = { NULL, kind, NULL, parent };
+	struct store_filter f = { NULL, kind, NULL, parent, NULL };
 
 	return store_res_list(c->st, &f, l);
 }

@@ -219,7 +219,7 @@ static int
 vpc_count_children(struct api_call *c, const char *kind, const char *id,
     size_t *n)
 {
-	struct store_filter f = { NULL, kind, NULL, id };
+	struct store_filter f = { NULL, kind, NULL, id, NULL };
 
 	return store_res_count(c->st, &f, n);
 }
@@ -273,7 +273,7 @@ vpc_check_cidr(struct api_call *c, const char *text, struct cidr *out)
 static int
 vpc_check_quota(struct api_call *c, const char *region)
 {
-	struct store_filter f = { c->who.account, VPC_KIND, region, NULL };
+	struct store_filter f = { c->who.account, VPC_KIND, region, NULL, NULL };
 	size_t n;
 	int r;
 
@@ -399,7 +399,7 @@ vpc_strings(const char *s)
 static int
 vpc_describe_one(struct api_call *c, const struct store_res *v, json_t **out)
 {
-	struct store_filter f = { c->who.account, VSW_KIND, NULL, v->id };
+	struct store_filter f = { c->who.account, VSW_KIND, NULL, v->id, NULL };
 	struct store_res_list sw = { NULL, 0 };
 	const json_t *d = v->doc;
 	json_t *ids = json_array();
@@ -441,7 +441,7 @@ static int
 act_describe_vpcs(struct api_call *c)
 {
 	const char *region = api_str(c, "RegionId"), *ids = api_str(c, "VpcId");
-	struct store_filter f = { c->who.account, VPC_KIND, region, NULL };
+	struct store_filter f = { c->who.account, VPC_KIND, region, NULL, NULL };
 	struct store_res_list all = { NULL, 0 };
 	int64_t page, size;
 	int r;
@@ -506,7 +506,7 @@ act_delete_vpc(struct api_call *c)
 	const char *id = api_str(c, "VpcId");
 	int force = api_bool(c, "ForceDelete", 0);
 	struct store_res vpc;
-	struct store_filter f = { c->who.account, VSW_KIND, NULL, id };
+	struct store_filter f = { c->who.account, VSW_KIND, NULL, id, NULL };
 	struct store_res_list sw = { NULL, 0 };
 	size_t n;
 	int r;

@@ -158,7 +158,7 @@ vpc_act_create_vswitch(struct api_call *c)
 	const char *zone = api_str(c, "ZoneId");
 	struct store_res vpc, res;
 	struct store_res_list sw = { NULL, 0 };
-	struct store_filter f = { c->who.account, VSW_KIND, NULL, NULL };
+	struct store_filter f = { c->who.account, VSW_KIND, NULL, NULL, NULL };
 	struct cidr net, block;
 	json_t *tags = NULL;
 	int r;
@@ -266,7 +266,7 @@ int
 vpc_act_describe_vswitches(struct api_call *c)
 {
 	const char *region = api_str(c, "RegionId"), *vpc = api_str(c, "VpcId");
-	struct store_filter f = { c->who.account, VSW_KIND, region, vpc };
+	struct store_filter f = { c->who.account, VSW_KIND, region, vpc, NULL };
 	struct store_res_list all = { NULL, 0 };
 	int64_t page, size;
 	int r;
