@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 OUT=${FUZZ_BUILD:-build-fuzz}
 CC=${FUZZ_CC:-clang}
-PKGS="jansson sqlite3 libcrypto libmicrohttpd libcurl"
+PKGS="jansson sqlite3 libcrypto libmicrohttpd libcurl libnftnl libmnl"
 SAN="address,undefined"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -40,8 +40,8 @@ static const char *const store_migrations[] = {
 	 * so agents can be sent what changed instead of everything. */
 	"ALTER TABLE changes ADD COLUMN parent TEXT NOT NULL DEFAULT '';",
 	/* 4: an instance's ENIs without reading every ENI of the account. */
-	"CREATE INDEX resources_instance ON resources("
-	" json_extract(doc, '$.InstanceId'), kind, account_id, region);",
+	("CREATE INDEX resources_instance ON resources("
+	" json_extract(doc, '$.InstanceId'), kind, account_id, region);"),
 };
 
 enum store_stmt_id {
