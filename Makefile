@@ -59,6 +59,11 @@ $(BUILD)/e2e-diffprobe: $(BUILD)/tests/e2e/diffprobe.o $(BUILD)/libsekisho.a
 $(BUILD)/e2e-nftel: $(BUILD)/tests/e2e/nftel_check.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# Unit tests of the agent's pure parts link its objects too.
+$(BUILD)/tests/nftel_test: $(BUILD)/tests/unit/nftel_test.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
 $(BUILD)/errdoc: $(BUILD)/src/cmd/errdoc.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
