@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -318,9 +319,16 @@ cli_sess_send(struct cli_sess *s, const char *action, const char *version,
 		rc = CLI_EXIT_NET;
 		goto out;
 	}
-	if (o->verbose)
-		fprintf(stderr, "sekisho: HTTP %ld, %zu bytes\n", resp->status,
-		    resp->body.len);
+	if (o->verbose) {
+		struct timespec ts;
+
+		/* When the answer arrived, for timing enforcement after it
+		 * (bench/dp_bench.sh): the process exit comes later. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(stderr, "sekisho: HTTP %ld, %zu bytes, received at "
+		    "%lld.%06ld\n", resp->status, resp->body.len,
+		    (long long)ts.tv_sec, ts.tv_nsec / 1000);
+	}
 	if (cli_call_redact(&resp->body, s->cred.token) < 0)
 		rc = CLI_EXIT_NET;
 out:
