@@ -14,23 +14,29 @@
 #     skb-<tag>-p: this kernel has no dummy driver); two local instances RX (in G) and TX (in P);
 #   latency: DP_CHANGES rule changes on G (Authorize, then Revoke, of UDP
 #     5433 from TX's address, alternately), each applied to all N+1 ENIs
-#     of G. Per change, from the CLI's return:
+#     of G. Per change, from the API's return (the moment the CLI
+#     received the answer: `sekisho --verbose` prints it; the process
+#     exit comes milliseconds later):
 #       kernel the agent's delta is committed in the host namespace: the
 #              first `nft monitor` event of the change (one transaction
-#              covers every ENI of G); negative = before the CLI exited;
+#              covers every ENI of G); negative = before the answer
+#              reached the client;
 #       kstart the same from the start of the API call;
 #       wait   `sekisho wait` returns (it polls every 100 ms);
 #       probe  TX sends a datagram per DP_PROBE_USEC µs to RX:5433, each
 #              from a new source port (a new conntrack flow): Authorize =
 #              first datagram RX receives after the call started, Revoke =
-#              the last one; negative when the flip came before the CLI
-#              process had exited;
-#       call   (for scale) the CLI call itself, start to return.
+#              the last one; negative when the flip came before the
+#              answer reached the client;
+#       call   (for scale) the CLI call itself, process start to answer.
 #   memory: agent VmRSS and /proc/meminfo Slab after the dummies exist and
 #     before the agent starts, and after its first sync (the delta / N is
 #     the per-ENI figure; Slab is machine-wide, so it is approximate).
 # With DP_PPS=1, at the last size: forwarded packets/s TX -> RX (64-byte
-# UDP payload, DP_PPS_SECONDS <= 10 per flood), three floods:
+# UDP payload), three floods of DP_PPS_SECONDS (2, <= 10) each, each into
+# an empty conntrack table (dp_probe ctflush in the host namespace), in
+# DP_PPS_REPS (5) interleaved rounds; a figure is the median of its
+# rounds (their maximum beside it: the machine is shared):
 #   est   one flow (sendmmsg from one source port) after a hello that RX
 #         answers: conntrack has seen a reply, every datagram is ct state
 #         established (sk_fwd accepts it before any rule);
@@ -38,17 +44,19 @@
 #         new, so every datagram walks the rules (no conntrack insert);
 #   flow  a raw socket in TX (TX's own address and MAC: anti-spoofing),
 #         destination port cycling over 7001..7099, source port over
-#         1024..65535: every datagram is a new conntrack flow; in
-#         DP_PPS_FLOW_BURSTS (3) bursts of at most DP_PPS_FLOW_MAX
-#         (150000) datagrams, each once the host namespace's conntrack
-#         has drained: a full table (nf_conntrack_max is global, 262144
-#         here) makes every new flow pay an early drop too;
-# each against four rulesets in turn:
-#   ours1      RX's ENI admits the floods by G's one rule (udp 7000-7099
-#              from TX);
-#   ours500    RX in G + 4 new groups, 500 rules (the quota per ENI; the
-#              admitting rule last in priority; 499 TCP rules of one
-#              shape that no flood matches);
+#         1024..65535: every datagram is a new conntrack flow; each flood
+#         stops at DP_PPS_FLOW_MAX (150000) datagrams: a full table
+#         (nf_conntrack_max is global, 262144 here) would make every new
+#         flow pay an early drop too;
+# each against four rulesets (ours1 and ours500 side by side, in the
+# same rounds; then floor, then linear500):
+#   ours1      to RX1 (10.60.15.12, a third local instance) whose ENI's
+#              one group Q holds one rule: udp 7000-7099 from TX;
+#   ours500    to RX, in G + 4 new groups: 500 rules (the quota per ENI;
+#              the same admitting rule in G, last in priority; 499 TCP
+#              rules of one shape that no flood matches: all 500 accept,
+#              so the agent compiles them into one interval set, one
+#              lookup);
 #   floor      the agent killed (the kernel keeps its tables), sk_fwd
 #              holding only "accept": conntrack, sk_raw and the bridge
 #              port checks stay;
@@ -57,19 +65,17 @@
 #              one nft rule each in priority order (iptables-style).
 # RX counts the flood datagrams with an nft counter and drops them at its
 # prerouting (so the figure is what the host forwarded, not what RX's own
-# stack keeps up with). nf_conntrack_udp_timeout in the host namespace is
-# DP_PPS_CT_TIMEOUT (1 s) during the floods, so a burst's flows expire
-# soon (the kernel's gc then reaps them). Printed: per flood and ruleset
-# the pps forwarded (TX's sent rate beside it) and the conntrack figures,
-# then the ratios.
+# stack keeps up with). Printed: per flood and ruleset the pps forwarded
+# (TX's sent rate beside it) and the conntrack figures, then the ratios
+# (of the medians, of the maxima, and for ours500/ours1 the median of the
+# per-round ratios: those two floods were neighbours in time).
 #
 #   sh bench/dp_bench.sh            (after make; root)
 # Knobs: DP_SIZES, DP_CHANGES (default 20), DP_PROBE_USEC (500), DP_PPS,
-# DP_PPS_SECONDS (5), DP_PPS_CT_TIMEOUT (1), DP_PPS_FLOW_BURSTS (3),
-# DP_PPS_FLOW_MAX (150000), DP_KEEP_LOGS (a directory that receives the
-# server's and the agent's logs; with DP_PPS, pps-ruleset.log: the host
-# namespace's ruleset with 500 rules), BUILD. Prints one "dp:" line per
-# figure.
+# DP_PPS_SECONDS (2), DP_PPS_REPS (5), DP_PPS_FLOW_MAX (150000),
+# DP_KEEP_LOGS (a directory that receives the server's and the agent's
+# logs; with DP_PPS, pps-ruleset.log: the host namespace's ruleset with
+# 500 rules), BUILD. Prints one "dp:" line per figure.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -78,9 +84,8 @@ SIZES=${DP_SIZES:-10 100 1000}
 CHANGES=${DP_CHANGES:-20}
 PUSEC=${DP_PROBE_USEC:-500}
 PPS=${DP_PPS:-0}
-PPS_SECS=${DP_PPS_SECONDS:-5}
-PPS_CT_TIMEOUT=${DP_PPS_CT_TIMEOUT:-1}
-PPS_BURSTS=${DP_PPS_FLOW_BURSTS:-3}
+PPS_SECS=${DP_PPS_SECONDS:-2}
+PPS_REPS=${DP_PPS_REPS:-5}
 PPS_FLOW_MAX=${DP_PPS_FLOW_MAX:-150000}
 REGION=cn-hangzhou
 TAG=$(printf '%x' "$$")
@@ -286,8 +291,10 @@ run_size() {
 		tb=$(now)
 		must ecs $act --RegionId $REGION --SecurityGroupId "$G" \
 		    --IpProtocol udp --PortRange 5433/5433 \
-		    --SourceCidrIp 10.60.15.11/32
-		t0=$(now)
+		    --SourceCidrIp 10.60.15.11/32 --verbose
+		t0=$(sed -n 's/.*received at \([0-9]*\)\.\([0-9]*\)$/\1\2/p' \
+		    "$T/err")
+		[ -n "$t0" ] || die "change $c: no answer time in $(cat "$T/err")"
 		api wait --seconds 30 || die "wait after $act"
 		t2=$(now)
 		sleep 0.4
@@ -333,19 +340,20 @@ pps_run() {
 	# An odd DP_CHANGES leaves the latency rule; the 500 are the quota.
 	api ecs RevokeSecurityGroup --RegionId $REGION --SecurityGroupId "$G" \
 	    --IpProtocol udp --PortRange 5433/5433 --SourceCidrIp 10.60.15.11/32
-	must ecs AuthorizeSecurityGroup --RegionId $REGION --SecurityGroupId "$G" \
-	    --IpProtocol udp --PortRange 7000/7099 --SourceCidrIp 10.60.15.11/32 \
-	    --Priority 100
-	api wait --seconds 60 || die "pps wait"
-	pps_rx_counter
-	ip netns exec "$HOSTNS" sh -c "echo $PPS_CT_TIMEOUT \
-	    >/proc/sys/net/netfilter/nf_conntrack_udp_timeout" ||
-	    die "nf_conntrack_udp_timeout not writable"
-	echo "dp: pps setup: nf_conntrack_max $(cat \
-	    /proc/sys/net/netfilter/nf_conntrack_max) (global), udp timeout" \
-	    "$PPS_CT_TIMEOUT s in $HOSTNS; flood $PPS_SECS s each, 64 B payload"
-	pps_phase ours1
-
+	# RX1: a third local instance in a group of its own, Q, whose one
+	# rule admits the floods; RX: the same rule in G, then 500.
+	must ecs CreateSecurityGroup --RegionId $REGION --VpcId "$vpc"
+	q=$(jget .SecurityGroupId)
+	for gid in "$q" "$G"; do
+		must ecs AuthorizeSecurityGroup --RegionId $REGION \
+		    --SecurityGroupId "$gid" --IpProtocol udp \
+		    --PortRange 7000/7099 --SourceCidrIp 10.60.15.11/32 \
+		    --Priority 100
+	done
+	must ecs RunInstances --RegionId $REGION --VSwitchId "$vsw" \
+	    --InstanceType ecs.g7.large --ImageId img-1 \
+	    --PrivateIpAddress 10.60.15.12 --SecurityGroupIds.1 "$q"
+	RX1=$(jget '.InstanceIdSets.InstanceIdSet[0]')
 	# G gets 99 more rules; 4 new groups 100 each, joined by RX.
 	g=0
 	while [ $g -le 4 ]; do
@@ -360,9 +368,15 @@ pps_run() {
 		    --SecurityGroupId "$gid"
 		g=$((g + 1))
 	done
-	api wait --seconds 120 || die "pps wait 500"
+	api wait --seconds 120 || die "pps wait"
 	ip netns exec "$HOSTNS" nft list ruleset >"$T/pps-ruleset.log"
-	pps_phase ours500
+	pps_rx_counter "$RX"
+	pps_rx_counter "$RX1"
+	echo "dp: pps setup: $PPS_REPS floods of $PPS_SECS s per figure," \
+	    "64 B payload; flow floods stop at $PPS_FLOW_MAX datagrams;" \
+	    "nf_conntrack_max $(cat /proc/sys/net/netfilter/nf_conntrack_max)" \
+	    "(global)"
+	pps_phase ours1 ours500
 
 	# The agent leaves its tables in the kernel when killed; without it
 	# nothing restores sk_fwd (its drift check would).
@@ -377,14 +391,32 @@ pps_run() {
 	pps_phase linear500
 
 	for k in est new1 flow; do
-		o1=$(pps_get "${k}_ours1")
-		o5=$(pps_get "${k}_ours500")
-		fl=$(pps_get "${k}_floor")
-		li=$(pps_get "${k}_linear500")
-		echo "dp: pps ratios $k: ours500/ours1 $(pps_ratio "$o5" "$o1")," \
-		    "linear500/ours500 $(pps_ratio "$li" "$o5"); vs floor:" \
-		    "ours1 $(pps_ratio "$o1" "$fl"), ours500" \
-		    "$(pps_ratio "$o5" "$fl"), linear500 $(pps_ratio "$li" "$fl")"
+		for v in R B; do
+			o1=$(pps_get "${v}_${k}_ours1")
+			o5=$(pps_get "${v}_${k}_ours500")
+			fl=$(pps_get "${v}_${k}_floor")
+			li=$(pps_get "${v}_${k}_linear500")
+			w="medians"
+			[ $v = B ] && w="maxima"
+			echo "dp: pps ratios $k ($w): ours500/ours1" \
+			    "$(pps_ratio "$o5" "$o1"), linear500/ours500" \
+			    "$(pps_ratio "$li" "$o5"); vs floor: ours1" \
+			    "$(pps_ratio "$o1" "$fl"), ours500" \
+			    "$(pps_ratio "$o5" "$fl"), linear500" \
+			    "$(pps_ratio "$li" "$fl")"
+		done
+		# Floods to RX1 and to RX were neighbours in time.
+		echo "dp: pps ratio ours500/ours1 $k, paired by round: $(paste \
+		    -d ' ' "$T/pps.$k.ours500" "$T/pps.$k.ours1" | awk '{
+		    r[NR] = $1 / $3; l = l sprintf(" %.3f", r[NR]) } END {
+		    printf "median %.3f (rounds:%s)", median(r, NR), l }
+		    function median(a, n,  i, j, t) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+				}
+			return a[int((n + 1) / 2)]
+		    }')"
 	done
 }
 
@@ -436,18 +468,18 @@ pps_linear() {
 	echo "}"
 }
 
-# pps_rx_counter: RX counts (and drops, before its own stack) the 64-byte
-# flood datagrams, so the figure is what the host forwarded; the 1-byte
-# hello of the established flood passes to `dp_probe echo`.
+# pps_rx_counter NS: RX (or RX1) counts (and drops, before its own stack)
+# the 64-byte flood datagrams, so the figure is what the host forwarded;
+# the 1-byte hello of the established flood passes to `dp_probe echo`.
 pps_rx_counter() {
 	printf '%s\n' "table ip skpps {" "counter rx { }" "chain c {" \
 	    "type filter hook prerouting priority -500;" \
 	    "udp dport 7000-7099 udp length 72 counter name rx drop" "}" "}" |
-	    ip netns exec "$RX" nft -f - || die "RX counter"
+	    ip netns exec "$1" nft -f - || die "RX counter"
 }
 
 pps_rx_count() {
-	ip netns exec "$RX" nft list counter ip skpps rx |
+	ip netns exec "$1" nft list counter ip skpps rx |
 	    awk '$1 == "packets" {print $2}'
 }
 
@@ -466,87 +498,96 @@ pps_ct() {
 	END { printf "%d %d %d %d\n", e, f, d, ed }'
 }
 
-# pps_tx KIND: one flood from TX; prints "SENT SECONDS".
+# pps_tx KIND NS ADDR: one flood from TX to the receiver in namespace NS
+# at ADDR; prints "SENT SECONDS".
 pps_tx() {
 	case $1 in
 	est)
-		ip netns exec "$RX" "$PROBE" echo 7000 5 >/dev/null &
+		ip netns exec "$2" "$PROBE" echo 7000 5 >/dev/null &
 		ep=$!
 		sleep 0.2
-		ip netns exec "$TX" "$PROBE" flood 10.60.15.10 7000 "$PPS_SECS"
+		ip netns exec "$TX" "$PROBE" flood "$3" 7000 "$PPS_SECS"
 		wait "$ep" ;;
 	new1)
-		ip netns exec "$TX" "$PROBE" flood1 10.60.15.10 7000 \
-		    "$PPS_SECS" ;;
+		ip netns exec "$TX" "$PROBE" flood1 "$3" 7000 "$PPS_SECS" ;;
 	flow)
-		ip netns exec "$TX" "$PROBE" rawflood 10.60.15.11 10.60.15.10 \
+		ip netns exec "$TX" "$PROBE" rawflood 10.60.15.11 "$3" \
 		    7001 99 "$PPS_SECS" "$PPS_FLOW_MAX" ;;
 	esac | awk '$2 == "sent" {print $1, $3}'
 }
 
-# pps_drain: waits (<= 30 s) for the host namespace's conntrack to hold
-# fewer than 2000 entries (the last flow burst's, expired, reaped by the
-# kernel's gc at some 30,000 a second here).
+# pps_drain: empties the host namespace's conntrack table (the last flow
+# burst's entries: the kernel's gc, global, may take a minute to come by).
 pps_drain() {
-	w=0
-	while [ $w -lt 60 ]; do
-		# shellcheck disable=SC2046
-		set -- $(pps_ct)
-		[ "$1" -lt 2000 ] && return 0
-		sleep 0.5
-		w=$((w + 1))
-	done
+	ip netns exec "$HOSTNS" "$PROBE" ctflush || die "conntrack flush"
 }
 
-# pps_flood KIND: floods TX -> RX; sets TXPPS, RXPPS and CT (conntrack
-# figures). est: one flow, replied (ct established); new1: one flow,
-# unreplied (ct new: the rules walked, nothing inserted); flow: a new flow
-# each datagram, in DP_PPS_FLOW_BURSTS bursts of at most DP_PPS_FLOW_MAX
-# datagrams, each once conntrack has drained: the table (nf_conntrack_max
-# is global) must not fill, or every datagram also pays an early drop.
+# pps_flood KIND NAME: one flood TX -> RX (NAME ours1: RX1) into an
+# empty conntrack table
+# (flow: it must not fill, nf_conntrack_max is global, or every datagram
+# also pays an early drop); appends the forwarded and the sent pps to
+# $T/pps.KIND.NAME and the conntrack deltas to $T/pps.ct.KIND.NAME.
 pps_flood() {
 	kind=$1
+	name=$2
+	ns=$RX
+	addr=10.60.15.10
+	if [ "$name" = ours1 ]; then
+		ns=$RX1
+		addr=10.60.15.12
+	fi
+	pps_drain
 	# shellcheck disable=SC2046
 	set -- $(pps_ct)
 	f0=$2 d0=$3 e0=$4
-	emax=0 sent=0 secs=0 rx=0 b=0 nb=1
-	[ "$kind" = flow ] && nb=$PPS_BURSTS
-	while [ $b -lt "$nb" ]; do
-		[ "$kind" = flow ] && pps_drain
-		# shellcheck disable=SC2046
-		set -- $(pps_ct)
-		[ "$1" -gt "$emax" ] && emax=$1
-		c0=$(pps_rx_count)
-		# shellcheck disable=SC2046
-		set -- $(pps_tx "$kind")
-		[ $# -eq 2 ] || die "flood $kind failed"
-		sleep 0.1
-		c1=$(pps_rx_count)
-		sent=$((sent + $1))
-		secs=$(awk -v a="$secs" -v b="$2" 'BEGIN {print a + b}')
-		rx=$((rx + c1 - c0))
-		b=$((b + 1))
-	done
+	c0=$(pps_rx_count "$ns")
+	# shellcheck disable=SC2046
+	set -- $(pps_tx "$kind" "$ns" "$addr")
+	[ $# -eq 2 ] || die "flood $kind failed"
+	sleep 0.1
+	c1=$(pps_rx_count "$ns")
+	awk -v r="$((c1 - c0))" -v s="$1" -v t="$2" 'BEGIN {
+	    printf "%.0f %.0f\n", r / t, s / t }' >>"$T/pps.$kind.$name"
 	# shellcheck disable=SC2046
 	set -- $(pps_ct)
-	TXPPS=$(awk -v a="$sent" -v t="$secs" 'BEGIN {printf "%.0f", a / t}')
-	RXPPS=$(awk -v a="$rx" -v t="$secs" 'BEGIN {printf "%.0f", a / t}')
-	CT="$sent sent in $secs s ($nb burst(s)); conntrack: entries at start"
-	CT="$CT <= $emax, early_drop +$(($4 - e0)), drop +$(($3 - d0)),"
-	CT="$CT insert_failed +$(($2 - f0))"
+	echo "$(($2 - f0)) $(($3 - d0)) $(($4 - e0))" >>"$T/pps.ct.$kind.$name"
 }
 
-# pps_phase NAME: the three floods against the ruleset in place.
+# pps_phase NAME...: DP_PPS_REPS rounds of the three floods against the
+# ruleset in place, to each NAME (interleaved: a slow spell of the machine
+# hits all); one line per flood and NAME: the median forwarded pps (of
+# the rounds), the range, the median sent by TX and the conntrack deltas.
 pps_phase() {
-	for k in est new1 flow; do
-		pps_flood "$k"
-		eval "R_${k}_$1=$RXPPS"
-		echo "dp: pps $k $1: $RXPPS pps forwarded (TX sent $TXPPS pps;" \
-		    "$CT)"
+	r=0
+	while [ $r -lt "$PPS_REPS" ]; do
+		for k in est new1 flow; do
+			for nm in "$@"; do
+				pps_flood "$k" "$nm"
+			done
+		done
+		r=$((r + 1))
+	done
+	for nm in "$@"; do
+		pps_report "$nm"
 	done
 }
 
-pps_get() { eval "echo \${R_$1:-0}"; }
+pps_report() {
+	for k in est new1 flow; do
+		# shellcheck disable=SC2046
+		set -- "$1" $(sort -n "$T/pps.$k.$1" | awk '{ v[NR] = $1; t[NR] = $2 }
+		    END { m = int((NR + 1) / 2); print v[m], v[1], v[NR], t[m] }')
+		eval "R_${k}_$1=$2 B_${k}_$1=$4"
+		echo "dp: pps $k $1: $2 pps forwarded (median of $PPS_REPS" \
+		    "floods of <= $PPS_SECS s; min $3, max $4; TX sent $5;" \
+		    "kpps in order: $(awk '{ printf("%s%.0f", (NR > 1 ? " " : ""),
+		    $1 / 1000) }' "$T/pps.$k.$1")); conntrack insert_failed," \
+		    "drop, early_drop: $(awk '{ f += $1; d += $2; e += $3 }
+		    END { print "+" f, "+" d, "+" e }' "$T/pps.ct.$k.$1")"
+	done
+}
+
+pps_get() { eval "echo \${$1:-0}"; }
 
 pps_ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
