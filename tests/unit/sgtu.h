@@ -182,7 +182,7 @@ nperms(const char *sg, const char *extra)
 static TU_UNUSED size_t
 nrows(const char *kind, const char *parent)
 {
-	struct store_filter f = { NULL, kind, NULL, parent };
+	struct store_filter f = { NULL, kind, NULL, parent, NULL };
 	size_t n = 0;
 
 	assert_int_equal(store_tx_begin(env.st, STORE_TX_READ), 0);
