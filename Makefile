@@ -54,9 +54,9 @@ $(BUILD)/sekisho-agent: $(BUILD)/src/cmd/sekisho-agent.o $(AGENT_OBJ) $(BUILD)/l
 $(BUILD)/e2e-diffprobe: $(BUILD)/tests/e2e/diffprobe.o $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-# The element-path check (tests/e2e/nftel_check.c): libnftnl batches
+# The element-path check (tests/e2e/nftel_check.c, nftel_data.c): libnftnl batches
 # against libnftables scripts in throwaway namespaces, run by make e2e.
-$(BUILD)/e2e-nftel: $(BUILD)/tests/e2e/nftel_check.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
+$(BUILD)/e2e-nftel: $(BUILD)/tests/e2e/nftel_check.o $(BUILD)/tests/e2e/nftel_data.o $(AGENT_OBJ) $(BUILD)/libsekisho.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests of the agent's pure parts link its objects too.
