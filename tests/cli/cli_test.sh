@@ -5,241 +5,103 @@
 # ever reaches stdout/stderr. Last line: "cli: N passed, N failed".
 #
 # Usage: sh tests/cli/cli_test.sh      (BUILD=dir to test another build)
-set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-BUILD=${BUILD:-build}
-CLI=$BUILD/sekisho
-SRV=$BUILD/sekishod
-AK=AKIDEXAMPLE
-SK=SECRETEXAMPLE
 BAD=NOT-THE-SECRET
-PASS=0
-FAIL=0
-SKIP=0
-PIDS=""
-
-# Nothing from the caller's environment may leak in.
-unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-    ALIBABA_CLOUD_SECURITY_TOKEN SEKISHO_ENDPOINT SEKISHO_CONFIG \
-    SEKISHO_ROOT_ACCESS_KEY_ID SEKISHO_ROOT_ACCESS_KEY_SECRET
-
-for f in "$CLI" "$SRV"; do
-	if [ ! -x "$f" ]; then
-		echo "$f missing: run make first"
-		echo "cli: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/sekisho-cli.XXXXXX") || exit 1
-HOME=$T/home
-export HOME
-mkdir -p "$HOME"
-: >"$T/all"
-
-cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# start NAME [ENV=VALUE...]: a server on a free port; sets PORT.
-start() {
-	name=$1
-	shift
-	mkdir -p "$T/$name"
-	env "$@" "$SRV" --listen 127.0.0.1:0 --port-file "$T/$name/port" \
-	    --data-dir "$T/$name/data" --log-level warn \
-	    >"$T/$name/log" 2>&1 &
-	LASTPID=$!
-	PIDS="$PIDS $!"
-	i=0
-	while [ ! -s "$T/$name/port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	PORT=$(cat "$T/$name/port" 2>/dev/null)
-	if [ -z "$PORT" ]; then
-		echo "sekishod ($name) did not start:"
-		cat "$T/$name/log"
-		echo "cli: $PASS passed, $((FAIL + 1)) failed"
-		exit 1
-	fi
-}
-
-# run [ENV=VALUE...] -- ARGS...: the CLI with a clean environment plus ENV;
-# stdin from $STDIN (default /dev/null). Sets RC; output in $T/out, $T/err.
-run() {
-	n=0
-	for a in "$@"; do
-		[ "$a" = "--" ] && break
-		n=$((n + 1))
-	done
-	i=0
-	for a in "$@"; do	# rotate: ENV... -- ARGS -> ENV... $CLI ARGS
-		shift
-		if [ $i -eq $n ]; then
-			set -- "$@" "$CLI"
-		else
-			set -- "$@" "$a"
-		fi
-		i=$((i + 1))
-	done
-	env HOME="$HOME" "$@" <"${STDIN:-/dev/null}" >"$T/out" 2>"$T/err"
-	RC=$?
-	cat "$T/out" "$T/err" >>"$T/all"
-}
-
-# t DESC WANT_RC [STREAM PATTERN]...: checks the last run. STREAM is out or
-# err (must match the basic regex) or !out / !err (must not match).
-t() {
-	desc=$1
-	want=$2
-	shift 2
-	good=1
-	why="exit $RC, want $want"
-	[ "$RC" = "$want" ] || good=0
-	while [ $# -ge 2 ]; do
-		case $1 in
-		!*) if grep -q -- "$2" "$T/${1#!}"; then
-			good=0
-			why="$why; $1 matches '$2'"
-		    fi ;;
-		*) if ! grep -q -- "$2" "$T/$1"; then
-			good=0
-			why="$why; $1 lacks '$2'"
-		   fi ;;
-		esac
-		shift 2
-	done
-	if [ $good = 1 ]; then
-		PASS=$((PASS + 1))
-		echo "ok   - $desc"
-	else
-		FAIL=$((FAIL + 1))
-		echo "FAIL - $desc ($why)"
-		sed 's/^/    stdout: /' "$T/out" | head -8
-		sed 's/^/    stderr: /' "$T/err" | head -8
-	fi
-}
-
-# check DESC COMMAND...: a plain assertion.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		PASS=$((PASS + 1))
-		echo "ok   - $desc"
-	else
-		FAIL=$((FAIL + 1))
-		echo "FAIL - $desc"
-	fi
-}
-
-json_ok() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" \
-		    2>/dev/null
-	else
-		grep -q '^{' "$1"
-	fi
-}
-
-start a SEKISHO_ROOT_ACCESS_KEY_ID=$AK SEKISHO_ROOT_ACCESS_KEY_SECRET=$SK
-EP=http://127.0.0.1:$PORT
-ENV_OK="ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK SEKISHO_ENDPOINT=$EP"
+SHOW_OUT=8
+SHOW_ERR=8
+start_server
 
 # --- usage ---------------------------------------------------------------
-run -- --help
+run_env -- --help
 t "--help lists products and exit statuses" 0 out 'ecs .*2014-05-26' \
     out 'vpc .*2016-04-28' out 'configure' out 'Exit status'
-run -- ecs --help
+run_env -- ecs --help
 t "ecs --help names the version" 0 out '2014-05-26'
-run $ENV_OK -- nosuchproduct DescribeRegions
+run nosuchproduct DescribeRegions
 t "unknown product -> 64" 64 err 'neither a command nor a product'
-run $ENV_OK -- ecs DescribeRegions --bogus-option 1
+run ecs DescribeRegions --bogus-option 1
 t "unknown option -> 64" 64 err 'unknown option --bogus-option'
-run $ENV_OK -- ecs DescribeRegions --Action Foo
+run ecs DescribeRegions --Action Foo
 t "reserved parameter -> 64" 64 err 'set by sekisho'
-run $ENV_OK -- ecs
+run ecs
 t "missing action -> 64" 64 err 'which action'
-run $ENV_OK -- ecs DescribeRegions --sig v2
+run ecs DescribeRegions --sig v2
 t "bad --sig -> 64" 64 err 'v3 or v1'
-run $ENV_OK -- ecs DescribeZones --RegionId
+run ecs DescribeZones --RegionId
 t "parameter without value -> 64" 64 err 'needs a value'
 
 # --- calls -----------------------------------------------------------------
-run $ENV_OK -- ecs DescribeRegions
+run ecs DescribeRegions
 t "DescribeRegions (V3, env credentials)" 0 \
     out '^{$' out '^  "Regions": {$' out '"RegionId": "cn-hangzhou"' \
     out '"RequestId": "' !err '.'
 check "DescribeRegions output is valid JSON" json_ok "$T/out"
-run $ENV_OK -- ecs DescribeRegions --sig v1
+run ecs DescribeRegions --sig v1
 t "DescribeRegions (--sig v1)" 0 out '"RegionId": "cn-beijing"'
 check "V1 output is valid JSON" json_ok "$T/out"
-run $ENV_OK -- ecs DescribeZones --RegionId cn-hangzhou
+run ecs DescribeZones --RegionId cn-hangzhou
 t "DescribeZones --RegionId cn-hangzhou (V3)" 0 \
     out '"ZoneId": "cn-hangzhou-' !out '"ZoneId": "cn-shanghai-'
-run $ENV_OK -- ecs DescribeZones --RegionId=cn-shanghai --sig v1
+run ecs DescribeZones --RegionId=cn-shanghai --sig v1
 t "DescribeZones --RegionId=cn-shanghai (V1, --Name=value)" 0 \
     out '"ZoneId": "cn-shanghai-' !out '"ZoneId": "cn-hangzhou-'
-run $ENV_OK -- ECS DescribeZones --RegionId "cn-beijing" \
+run ECS DescribeZones --RegionId "cn-beijing" \
     --AcceptLanguage en-US
 t "product name is case-insensitive; two parameters" 0 \
     out '"ZoneId": "cn-beijing-'
-run $ENV_OK -- ecs DescribeZones --RegionId no-such-region
+run ecs DescribeZones --RegionId no-such-region
 t "DescribeZones with an unknown region -> exit 1, Code on stderr" 1 \
     err '^InvalidRegionId.NotFound: .* ([0-9A-F-]*)$' !out '.'
-run $ENV_OK -- --version-override 2014-05-26 anything DescribeRegions
+run --version-override 2014-05-26 anything DescribeRegions
 t "--version-override calls an unlisted product" 0 out '"Regions"'
-run $ENV_OK -- vpc DescribeRegions --version-override 1999-01-01
+run vpc DescribeRegions --version-override 1999-01-01
 t "--version-override with an unknown version -> InvalidParameter" 1 \
     err '^InvalidParameter: '
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK -- \
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK -- \
     ecs DescribeRegions --endpoint "127.0.0.1:$PORT/"
 t "endpoint without a scheme and with a trailing slash" 0 out '"Regions"'
 
 # --- API errors ------------------------------------------------------------
-run $ENV_OK -- ecs NoSuchAction
+run ecs NoSuchAction
 t "unknown action -> exit 1, InvalidAction on stderr, stdout empty" 1 \
     err '^InvalidAction: Specified action is not valid. (' !out '.'
-run $ENV_OK -- ecs NoSuchAction --json
+run ecs NoSuchAction --json
 t "unknown action --json -> error body on stdout" 1 \
     out '"Code": "InvalidAction"' err '^InvalidAction'
 check "--json error body is valid JSON" json_ok "$T/out"
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD \
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD \
     SEKISHO_ENDPOINT="$EP" -- ecs DescribeRegions
 t "wrong secret (V3) -> SignatureDoesNotMatch" 1 err '^SignatureDoesNotMatch:'
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD \
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD \
     SEKISHO_ENDPOINT="$EP" -- ecs DescribeRegions --sig v1
 t "wrong secret (V1) -> SignatureDoesNotMatch" 1 err '^SignatureDoesNotMatch:'
-run ALIBABA_CLOUD_ACCESS_KEY_ID=LTAInosuchkey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK \
-    SEKISHO_ENDPOINT="$EP" -- ecs DescribeRegions
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=LTAInosuchkey \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK SEKISHO_ENDPOINT="$EP" -- \
+    ecs DescribeRegions
 t "unknown AccessKeyId -> InvalidAccessKeyId.NotFound" 1 \
     err '^InvalidAccessKeyId.NotFound:'
 
 # --- STS token plumbing (a permanent key ignores the token, but it must be
 # signed correctly and never shown) ------------------------------------------
-run $ENV_OK -- ecs DescribeRegions --access-key-id $AK --access-key-secret $SK \
+run ecs DescribeRegions --access-key-id $AK --access-key-secret $SK \
     --security-token TOKEN-SHOULD-NOT-SHOW --verbose
 t "V3 with --security-token is signed correctly" 0 out '"Regions"' \
     err 'with a SecurityToken' !err 'TOKEN-SHOULD-NOT-SHOW'
-run $ENV_OK -- ecs DescribeRegions --access-key-id $AK --access-key-secret $SK \
+run ecs DescribeRegions --access-key-id $AK --access-key-secret $SK \
     --security-token TOKEN-SHOULD-NOT-SHOW --sig v1 --verbose
 t "V1 with --security-token is signed correctly, token redacted" 0 \
     out '"Regions"' err 'SecurityToken=REDACTED' !err 'TOKEN-SHOULD-NOT-SHOW'
-run $ENV_OK -- ecs DescribeRegions --access-key-id $AK --access-key-secret $BAD \
+run ecs DescribeRegions --access-key-id $AK --access-key-secret $BAD \
     --security-token 'TOKEN/SHOULD+NOT=SHOW' --sig v1 --json
 t "V1 SignatureDoesNotMatch echoes the string to sign, token redacted" 1 \
     err '^SignatureDoesNotMatch: .*SecurityToken%3DREDACTED' \
     out '"Code": "SignatureDoesNotMatch"' \
     !out 'SHOULD' !err 'SHOULD'
-run $ENV_OK -- ecs DescribeRegions --security-token TOKEN-SHOULD-NOT-SHOW
+run ecs DescribeRegions --security-token TOKEN-SHOULD-NOT-SHOW
 t "--security-token alone -> 78" 78 err 'needs --access-key-id'
-run $ENV_OK -- ecs DescribeZones --RegionId cn-hangzhou --dry-run \
+run ecs DescribeZones --RegionId cn-hangzhou --dry-run \
     --access-key-id $AK --access-key-secret $SK \
     --security-token TOKEN-SHOULD-NOT-SHOW
 t "--dry-run prints the signed V3 request, token redacted" 0 \
@@ -268,7 +130,7 @@ if command -v openssl >/dev/null 2>&1; then
 	    "$E" >"$T/canon"
 	check "openssl recomputation reproduces the spec's V3 vector" test \
 	    "$(v3sig "$T/canon" $SK)" = 443fca9656f532b33dce0d9f0b37a457570c6995cdf68030694c6586e6110000
-	run $ENV_OK -- ecs CreateSecurityGroup --RegionId cn-hangzhou \
+	run ecs CreateSecurityGroup --RegionId cn-hangzhou \
 	    --Description 'web sg (x)' --Tag.1.Key env --dry-run
 	Q='Description=web%20sg%20%28x%29&RegionId=cn-hangzhou&Tag.1.Key=env'
 	t "dry-run query is the sorted RFC 3986 form" 0 out "^POST $EP/?$Q\$"
@@ -283,53 +145,54 @@ if command -v openssl >/dev/null 2>&1; then
 	check "the CLI's V3 signature matches an independent openssl computation" \
 	    grep -q "Signature=$(v3sig "$T/canon" $SK)\$" "$T/out"
 else
-	SKIP=$((SKIP + 1))
-	echo "skip - independent V3 signature check (no openssl)"
+	skip "independent V3 signature check (no openssl)"
 fi
 
 # --- credential sources and precedence -----------------------------------
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD -- \
-    ecs DescribeRegions --endpoint "$EP" \
-    --access-key-id $AK --access-key-secret $SK --verbose
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD -- ecs DescribeRegions \
+    --endpoint "$EP" --access-key-id $AK --access-key-secret $SK --verbose
 t "options beat the environment" 0 out '"Regions"' \
     err 'from command-line options'
 STDIN=$T/secret
 printf '%s\n' "$SK" >"$STDIN"
-run -- ecs DescribeRegions --endpoint "$EP" --access-key-id $AK \
+run_env -- ecs DescribeRegions --endpoint "$EP" --access-key-id $AK \
     --access-key-secret -
 t "--access-key-secret - reads stdin" 0 out '"Regions"'
 unset STDIN
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK SEKISHO_ENDPOINT="$EP" -- ecs DescribeRegions
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK SEKISHO_ENDPOINT="$EP" -- \
+    ecs DescribeRegions
 t "half a pair in the environment -> 78" 78 err 'only half of the key pair'
-run -- ecs DescribeRegions --endpoint "$EP"
+run_env -- ecs DescribeRegions --endpoint "$EP"
 t "no credentials anywhere -> 78" 78 err 'no AccessKey'
 
 P=$T/prof.json
 printf '{"endpoint": "%s", "access_key_id": "%s", "access_key_secret": "%s"}\n' \
     "$EP" $AK $SK >"$P"
 chmod 600 "$P"
-run -- ecs DescribeRegions --profile-file "$P" --verbose
+run_env -- ecs DescribeRegions --profile-file "$P" --verbose
 t "profile gives endpoint and key" 0 out '"Regions"' \
     err "endpoint $EP (from profile" err 'from profile' !err 'warning'
-run SEKISHO_CONFIG="$P" -- ecs DescribeRegions
+run_env SEKISHO_CONFIG="$P" -- ecs DescribeRegions
 t "SEKISHO_CONFIG names the profile" 0 out '"Regions"'
-run ALIBABA_CLOUD_ACCESS_KEY_ID=$AK ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD -- \
+run_env ALIBABA_CLOUD_ACCESS_KEY_ID=$AK \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET=$BAD -- \
     ecs DescribeRegions --profile-file "$P"
 t "the environment beats the profile" 1 err '^SignatureDoesNotMatch'
-run SEKISHO_ENDPOINT=http://127.0.0.1:1 -- ecs DescribeRegions \
+run_env SEKISHO_ENDPOINT=http://127.0.0.1:1 -- ecs DescribeRegions \
     --profile-file "$P" --verbose
 t "SEKISHO_ENDPOINT beats the profile's endpoint" 2 \
     err 'environment SEKISHO_ENDPOINT' err 'cannot call http://127.0.0.1:1'
 chmod 644 "$P"
-run -- ecs DescribeRegions --profile-file "$P"
+run_env -- ecs DescribeRegions --profile-file "$P"
 t "a profile readable by others draws a warning" 0 err 'warning: .*chmod 600'
 chmod 600 "$P"
-run -- ecs DescribeRegions --profile-file "$T/nonexistent.json"
+run_env -- ecs DescribeRegions --profile-file "$T/nonexistent.json"
 t "an explicit missing profile -> 78" 78 err 'cannot read'
-run $ENV_OK -- ecs DescribeRegions --profile-file "$T/nonexistent.json"
+run ecs DescribeRegions --profile-file "$T/nonexistent.json"
 t "an explicit missing profile -> 78 even when unused" 78 err 'cannot read'
 printf '{"endpoint": 5}' >"$T/badprof.json"
-run -- ecs DescribeRegions --profile-file "$T/badprof.json"
+run_env -- ecs DescribeRegions --profile-file "$T/badprof.json"
 t "a profile field of the wrong type -> 78" 78 err 'must be a string'
 
 # --credentials-file: the file a server writes when no env keys are given.
@@ -340,43 +203,46 @@ CF=$T/b/data/root-credentials.json
 CFSK=$(sed -n 's/.*"AccessKeySecret": *"\([^"]*\)".*/\1/p' "$CF" 2>/dev/null)
 check "second server wrote root-credentials.json with a secret" \
     test -n "$CFSK"
-run -- ecs DescribeRegions --endpoint "$EPB" --credentials-file "$CF" --verbose
+run_env -- ecs DescribeRegions --endpoint "$EPB" --credentials-file "$CF" \
+    --verbose
 t "--credentials-file (server-generated) works" 0 out '"Regions"' \
     err 'from credentials file'
 printf '{"access_key_id": "%s", "access_key_secret": "%s"}\n' $AK $SK \
     >"$T/profa.json"
 chmod 600 "$T/profa.json"
-run -- ecs DescribeRegions --endpoint "$EPB" --credentials-file "$CF" \
+run_env -- ecs DescribeRegions --endpoint "$EPB" --credentials-file "$CF" \
     --profile-file "$T/profa.json"
 t "the profile beats --credentials-file" 1 err '^InvalidAccessKeyId.NotFound'
-run -- ecs DescribeRegions --endpoint "$EPB" --credentials-file "$T/nope.json"
+run_env -- ecs DescribeRegions --endpoint "$EPB" \
+    --credentials-file "$T/nope.json"
 t "missing --credentials-file -> 78" 78 err 'cannot read'
 
 # --- configure ---------------------------------------------------------------
-run -- configure --endpoint "$EP" --access-key-id $AK --access-key-secret $SK
+run_env -- configure --endpoint "$EP" --access-key-id $AK \
+    --access-key-secret $SK
 CFG=$HOME/.sekisho/config.json
 t "configure writes the default profile" 0 err 'wrote .*config.json'
 check "profile is mode 0600" test "$(stat -c %a "$CFG" 2>/dev/null)" = 600
 check "profile directory is mode 0700" \
     test "$(stat -c %a "$HOME/.sekisho" 2>/dev/null)" = 700
 check "profile is JSON with the endpoint" grep -q "\"endpoint\": \"$EP\"" "$CFG"
-run -- ecs DescribeZones --RegionId cn-hangzhou
+run_env -- ecs DescribeZones --RegionId cn-hangzhou
 t "a call uses the configured default profile" 0 out '"ZoneId"'
-run -- configure
+run_env -- configure
 t "configure without options shows the profile, not the secret" 0 \
     out "endpoint: $EP" out "access_key_id: $AK" \
     out 'access_key_secret: (set, not shown)'
-run -- configure --endpoint "http://127.0.0.1:1"
+run_env -- configure --endpoint "http://127.0.0.1:1"
 t "configure updates one field" 0
 check "configure kept the key pair" grep -q "\"access_key_id\": \"$AK\"" "$CFG"
-run -- ecs DescribeRegions
+run_env -- ecs DescribeRegions
 t "the updated endpoint is used" 2 err 'cannot call http://127.0.0.1:1'
-run -- configure --access-key-id $AK
+run_env -- configure --access-key-id $AK
 t "configure refuses half a key pair" 64 err 'only half'
-run -- configure --endpoint "ftp://x"
+run_env -- configure --endpoint "ftp://x"
 t "configure rejects a bad endpoint" 64 err 'only http'
 umask 022
-run -- configure --profile-file "$T/new/p.json" --endpoint "$EP" \
+run_env -- configure --profile-file "$T/new/p.json" --endpoint "$EP" \
     --access-key-id $AK --access-key-secret $SK
 umask 077
 t "configure --profile-file creates directory and file" 0
@@ -384,27 +250,26 @@ check "explicit profile is mode 0600 despite umask 022" \
     test "$(stat -c %a "$T/new/p.json" 2>/dev/null)" = 600
 
 # --- VPC round trip, once the VPC actions exist --------------------------
-run $ENV_OK -- vpc DescribeVpcs --RegionId cn-hangzhou
+run vpc DescribeVpcs --RegionId cn-hangzhou
 if grep -q '^InvalidAction' "$T/err"; then
-	SKIP=$((SKIP + 1))
-	echo "skip - VPC round trip (CreateVpc/DescribeVpcs/DeleteVpc not implemented yet)"
+	skip "VPC round trip (CreateVpc/DescribeVpcs/DeleteVpc not implemented yet)"
 else
-	run $ENV_OK -- vpc CreateVpc --RegionId cn-hangzhou \
+	run vpc CreateVpc --RegionId cn-hangzhou \
 	    --CidrBlock 10.9.0.0/16 --VpcName cli-test
 	t "CreateVpc" 0 out '"VpcId": "vpc-'
 	VPC=$(sed -n 's/.*"VpcId": "\(vpc-[a-z0-9]*\)".*/\1/p' "$T/out" | head -1)
-	run $ENV_OK -- vpc DescribeVpcs --RegionId cn-hangzhou --VpcId "$VPC"
+	run vpc DescribeVpcs --RegionId cn-hangzhou --VpcId "$VPC"
 	t "DescribeVpcs finds it" 0 out "\"VpcId\": \"$VPC\"" out '"VpcName": "cli-test"'
-	run $ENV_OK -- vpc DeleteVpc --RegionId cn-hangzhou --VpcId "$VPC" --sig v1
+	run vpc DeleteVpc --RegionId cn-hangzhou --VpcId "$VPC" --sig v1
 	t "DeleteVpc (V1)" 0 out '"RequestId"'
-	run $ENV_OK -- vpc DescribeVpcs --RegionId cn-hangzhou --VpcId "$VPC"
+	run vpc DescribeVpcs --RegionId cn-hangzhou --VpcId "$VPC"
 	t "DescribeVpcs no longer lists it" 0 !out "\"VpcId\": \"$VPC\""
 fi
 
 # --- network errors ----------------------------------------------------------
 kill "$PIDB" 2>/dev/null && wait "$PIDB" 2>/dev/null
 PIDS=$(echo "$PIDS" | sed "s/ $PIDB\$//")
-run -- ecs DescribeRegions --endpoint "$EPB" --access-key-id $AK \
+run_env -- ecs DescribeRegions --endpoint "$EPB" --access-key-id $AK \
     --access-key-secret $SK --timeout 5
 t "server down -> exit 2 with a clear message" 2 \
     err "cannot call $EPB: .*[Cc]onnect"
@@ -413,6 +278,4 @@ t "server down -> exit 2 with a clear message" 2 \
 check "no secret in any output of this run" \
     test -z "$(grep -F -e "$SK" -e "$BAD" -e "${CFSK:-$SK}" "$T/all")"
 
-[ $SKIP -gt 0 ] && echo "($SKIP skipped)"
-echo "cli: $PASS passed, $FAIL failed"
-[ $FAIL -eq 0 ]
+finish

@@ -8,111 +8,12 @@
 # Last line: "eng: N passed, N failed".
 #
 # Usage: sh tests/cli/eng_test.sh      (BUILD=dir to test another build)
-set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-BUILD=${BUILD:-build}
-CLI=$BUILD/sekisho
-SRV=$BUILD/sekishod
-AK=AKIDEXAMPLE
-SK=SECRETEXAMPLE
-R=cn-hangzhou
-PASS=0
-FAIL=0
-PID=""
-
-unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-    ALIBABA_CLOUD_SECURITY_TOKEN SEKISHO_ENDPOINT SEKISHO_CONFIG \
-    SEKISHO_ROOT_ACCESS_KEY_ID SEKISHO_ROOT_ACCESS_KEY_SECRET
-
-for f in "$CLI" "$SRV"; do
-	if [ ! -x "$f" ]; then
-		echo "$f missing: run make first"
-		echo "eng: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "python3 missing: needed to read the JSON answers"
-	echo "eng: 0 passed, 1 failed"
-	exit 1
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/sekisho-eng.XXXXXX") || exit 1
-HOME=$T/home
-export HOME
-mkdir -p "$HOME"
-
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-SEKISHO_ROOT_ACCESS_KEY_ID=$AK SEKISHO_ROOT_ACCESS_KEY_SECRET=$SK \
-    "$SRV" --listen 127.0.0.1:0 --port-file "$T/port" --data-dir "$T/data" \
-    --log-level warn >"$T/log" 2>&1 &
-PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-if [ ! -s "$T/port" ]; then
-	echo "sekishod did not start:"
-	cat "$T/log"
-	echo "eng: 0 passed, 1 failed"
-	exit 1
-fi
-EP=http://127.0.0.1:$(cat "$T/port")
-
-# run ARGS...: the CLI with credentials in the environment. Sets RC;
-# output in $T/out, $T/err.
-run() {
-	env HOME="$HOME" ALIBABA_CLOUD_ACCESS_KEY_ID=$AK \
-	    ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK SEKISHO_ENDPOINT="$EP" \
-	    "$CLI" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
-ok() {
-	PASS=$((PASS + 1))
-	echo "ok   - $1"
-}
-
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $1"
-	sed 's/^/    stdout: /' "$T/out" | head -16
-	sed 's/^/    stderr: /' "$T/err" | head -6
-}
-
-# t DESC WANT_RC [STREAM PATTERN]...: checks the last run. STREAM is out or
-# err (must match the basic regex) or !out / !err (must not match).
-t() {
-	desc=$1
-	want=$2
-	shift 2
-	good=1
-	why="exit $RC, want $want"
-	[ "$RC" = "$want" ] || good=0
-	while [ $# -ge 2 ]; do
-		case $1 in
-		!*) if grep -q -- "$2" "$T/${1#!}"; then
-			good=0
-			why="$why; $1 matches '$2'"
-		    fi ;;
-		*) if ! grep -q -- "$2" "$T/$1"; then
-			good=0
-			why="$why; $1 lacks '$2'"
-		   fi ;;
-		esac
-		shift 2
-	done
-	if [ $good = 1 ]; then ok "$desc"; else bad "$desc ($why)"; fi
-}
+need python3 'needed to read the JSON answers'
+SHOW_OUT=16
+start_server
 
 # field PATH: a field of the last answer ($T/out), e.g. VpcId or
 # InstanceIdSets.InstanceIdSet.0
@@ -129,8 +30,7 @@ setup() {
 	run "$@"
 	if [ "$RC" != 0 ]; then
 		bad "setup: $*"
-		echo "eng: $PASS passed, $FAIL failed"
-		exit 1
+		finish
 	fi
 }
 
@@ -187,7 +87,7 @@ t "scenario 3: any other IP, dropped by the priority-2 rule" 0 \
 run explain --from "$IA" --to 47.100.1.2 --tcp 53 --json
 t "explain --json: the answer as sent" 0 out '"DecidingItem"' \
     out '"Verdict": "Drop"' !out '^Why:'
-if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out"; then
+if json_ok "$T/out"; then
 	ok "explain --json: one JSON document"
 else
 	bad "explain --json: one JSON document"
@@ -283,5 +183,4 @@ run sekisho DescribeEffectiveRules --InstanceId "$IA"
 t "the product word calls any action of 2026-12-01" 0 \
     out '"Rules"'
 
-echo "eng: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -9,117 +9,11 @@
 # Last line: "sg: N passed, N failed".
 #
 # Usage: sh tests/cli/sg_test.sh      (BUILD=dir to test another build)
-set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-BUILD=${BUILD:-build}
-CLI=$BUILD/sekisho
-SRV=$BUILD/sekishod
-AK=AKIDEXAMPLE
-SK=SECRETEXAMPLE
-R=cn-hangzhou
-PASS=0
-FAIL=0
-PID=""
-
-unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-    ALIBABA_CLOUD_SECURITY_TOKEN SEKISHO_ENDPOINT SEKISHO_CONFIG \
-    SEKISHO_ROOT_ACCESS_KEY_ID SEKISHO_ROOT_ACCESS_KEY_SECRET
-
-for f in "$CLI" "$SRV"; do
-	if [ ! -x "$f" ]; then
-		echo "$f missing: run make first"
-		echo "sg: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-if command -v python3 >/dev/null 2>&1; then
-	PY=python3
-else
-	echo "python3 missing: needed to read the JSON answers"
-	echo "sg: 0 passed, 1 failed"
-	exit 1
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/sekisho-sg.XXXXXX") || exit 1
-HOME=$T/home
-export HOME
-mkdir -p "$HOME"
-
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-SEKISHO_ROOT_ACCESS_KEY_ID=$AK SEKISHO_ROOT_ACCESS_KEY_SECRET=$SK \
-    "$SRV" --listen 127.0.0.1:0 --port-file "$T/port" --data-dir "$T/data" \
-    --log-level warn >"$T/log" 2>&1 &
-PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-if [ ! -s "$T/port" ]; then
-	echo "sekishod did not start:"
-	cat "$T/log"
-	echo "sg: 0 passed, 1 failed"
-	exit 1
-fi
-EP=http://127.0.0.1:$(cat "$T/port")
-
-# run ARGS...: the CLI with credentials in the environment. Sets RC;
-# output in $T/out, $T/err. NOENV=1: no credentials at all.
-run() {
-	if [ "${NOENV:-0}" = 1 ]; then
-		env HOME="$HOME" "$CLI" "$@" </dev/null >"$T/out" 2>"$T/err"
-	else
-		env HOME="$HOME" ALIBABA_CLOUD_ACCESS_KEY_ID=$AK \
-		    ALIBABA_CLOUD_ACCESS_KEY_SECRET=$SK SEKISHO_ENDPOINT="$EP" \
-		    "$CLI" "$@" </dev/null >"$T/out" 2>"$T/err"
-	fi
-	RC=$?
-}
-
-ok() {
-	PASS=$((PASS + 1))
-	echo "ok   - $1"
-}
-
-bad() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $1"
-	sed 's/^/    stdout: /' "$T/out" | head -12
-	sed 's/^/    stderr: /' "$T/err" | head -6
-}
-
-# t DESC WANT_RC [STREAM PATTERN]...: checks the last run. STREAM is out or
-# err (must match the basic regex) or !out / !err (must not match).
-t() {
-	desc=$1
-	want=$2
-	shift 2
-	good=1
-	why="exit $RC, want $want"
-	[ "$RC" = "$want" ] || good=0
-	while [ $# -ge 2 ]; do
-		case $1 in
-		!*) if grep -q -- "$2" "$T/${1#!}"; then
-			good=0
-			why="$why; $1 matches '$2'"
-		    fi ;;
-		*) if ! grep -q -- "$2" "$T/$1"; then
-			good=0
-			why="$why; $1 lacks '$2'"
-		   fi ;;
-		esac
-		shift 2
-	done
-	if [ $good = 1 ]; then ok "$desc"; else bad "$desc ($why)"; fi
-}
+need python3 'needed to read the JSON answers'
+start_server
 
 # same DESC FILE EXPECTED: FILE's content is EXPECTED (a string).
 same() {
@@ -127,14 +21,9 @@ same() {
 	if cmp -s "$2" "$T/want"; then
 		ok "$1"
 	else
-		FAIL=$((FAIL + 1))
-		echo "FAIL - $1"
+		nok "$1"
 		diff "$T/want" "$2" | sed 's/^/    /' | head -20
 	fi
-}
-
-json_ok() {
-	$PY -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
 }
 
 # rules SG: the group's rules read back through the generic API call, one
@@ -143,7 +32,7 @@ json_ok() {
 rules() {
 	run ecs DescribeSecurityGroupAttribute --RegionId $R \
 	    --SecurityGroupId "$1"
-	$PY - "$T/out" >"$T/rules" <<'EOF'
+	python3 - "$T/out" >"$T/rules" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 out = []
@@ -161,7 +50,7 @@ EOF
 
 # field FILE EXPR: a value from the JSON in FILE (EXPR in Python, d = doc).
 field() {
-	$PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
 	    "$1" "$2" 2>/dev/null
 }
 
@@ -528,5 +417,4 @@ t "--dry-run created nothing" 0 out '"TotalCount": 0'
 run sg list --region $R --endpoint http://127.0.0.1:1 --timeout 5
 t "server unreachable -> 2" 2 err 'cannot call http://127.0.0.1:1'
 
-echo "sg: $PASS passed, $FAIL failed"
-[ $FAIL -eq 0 ]
+finish
