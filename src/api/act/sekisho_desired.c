@@ -199,36 +199,23 @@ desired_collect(const struct store_changes *ch, struct desired_ids *ids)
 	return 0;
 }
 
-/* One list of the delta: the objects that exist now, the ids that went. */
-static int
-desired_delta_list(struct api_call *c, json_t *ids, const char *name,
-    json_t *removed, json_t *(*build)(const struct store_res *))
+/* The delta's form of each object: as in the whole document. *r: a
+ * store error while building it. */
+static json_t *
+delta_vpc(struct api_call *c, const struct store_res *v, int *r)
 {
-	json_t *arr = json_array(), *gone = json_array(), *v;
-	const char *id;
-	int r = 0;
-
-	json_object_foreach(ids, id, v) {
-		struct store_res res;
-
-		if ((r = store_res_get(c->st, id, &res)) == -ERR_NOT_FOUND) {
-			json_array_append_new(gone, json_string(id));
-			r = 0;
-			continue;
-		}
-		if (r < 0)
-			break;
-		json_array_append_new(arr, build(&res));
-		store_res_clear(&res);
-	}
-	json_object_set_new(c->out, name, arr);
-	json_object_set_new(removed, name, gone);
-	return r;
+	return desired_vpc(v);
 }
 
-/* Groups: each with all its rules (one indexed listing per group). */
 static json_t *
-desired_group_rules(struct api_call *c, const struct store_res *g, int *r)
+delta_vswitch(struct api_call *c, const struct store_res *v, int *r)
+{
+	return desired_vswitch(v);
+}
+
+/* A group with all its rules (one indexed listing per group). */
+static json_t *
+delta_group(struct api_call *c, const struct store_res *g, int *r)
 {
 	struct store_res_list rules = { 0 };
 	json_t *o = desired_group(g);
@@ -241,8 +228,24 @@ desired_group_rules(struct api_call *c, const struct store_res *g, int *r)
 	return o;
 }
 
+/* An ENI with its instance's Running flag. */
+static json_t *
+delta_eni(struct api_call *c, const struct store_res *e, int *r)
+{
+	struct store_res inst;
+	int running = 0;
+
+	if (store_res_get(c->st, agent_str(e->doc, "InstanceId"), &inst) == 0)
+		running = desired_running(inst.doc);
+	store_res_clear(&inst);
+	return desired_eni(c, e, running);
+}
+
+/* One list of the delta: the objects that exist now, the ids that went. */
 static int
-desired_delta_groups(struct api_call *c, json_t *ids, json_t *removed)
+desired_delta_list(struct api_call *c, json_t *ids, const char *name,
+    json_t *removed,
+    json_t *(*build)(struct api_call *, const struct store_res *, int *))
 {
 	json_t *arr = json_array(), *gone = json_array(), *v;
 	const char *id;
@@ -258,44 +261,13 @@ desired_delta_groups(struct api_call *c, json_t *ids, json_t *removed)
 		}
 		if (r < 0)
 			break;
-		json_array_append_new(arr, desired_group_rules(c, &res, &r));
+		json_array_append_new(arr, build(c, &res, &r));
 		store_res_clear(&res);
 		if (r < 0)
 			break;
 	}
-	json_object_set_new(c->out, "Groups", arr);
-	json_object_set_new(removed, "Groups", gone);
-	return r;
-}
-
-/* ENIs: each with its instance's Running flag. */
-static int
-desired_delta_enis(struct api_call *c, json_t *ids, json_t *removed)
-{
-	json_t *arr = json_array(), *gone = json_array(), *v;
-	const char *id;
-	int r = 0;
-
-	json_object_foreach(ids, id, v) {
-		struct store_res e, inst;
-		int running = 0;
-
-		if ((r = store_res_get(c->st, id, &e)) == -ERR_NOT_FOUND) {
-			json_array_append_new(gone, json_string(id));
-			r = 0;
-			continue;
-		}
-		if (r < 0)
-			break;
-		if (store_res_get(c->st, agent_str(e.doc, "InstanceId"),
-		    &inst) == 0)
-			running = desired_running(inst.doc);
-		store_res_clear(&inst);
-		json_array_append_new(arr, desired_eni(c, &e, running));
-		store_res_clear(&e);
-	}
-	json_object_set_new(c->out, "NetworkInterfaces", arr);
-	json_object_set_new(removed, "NetworkInterfaces", gone);
+	json_object_set_new(c->out, name, arr);
+	json_object_set_new(removed, name, gone);
 	return r;
 }
 
@@ -341,11 +313,13 @@ desired_delta(struct api_call *c, uint64_t since)
 		goto out;
 	}
 	if ((r = desired_delta_list(c, ids.vpc, "Vpcs", removed,
-	    desired_vpc)) < 0 ||
+	    delta_vpc)) < 0 ||
 	    (r = desired_delta_list(c, ids.vsw, "VSwitches", removed,
-	    desired_vswitch)) < 0 ||
-	    (r = desired_delta_groups(c, ids.sg, removed)) < 0 ||
-	    (r = desired_delta_enis(c, ids.eni, removed)) < 0 ||
+	    delta_vswitch)) < 0 ||
+	    (r = desired_delta_list(c, ids.sg, "Groups", removed,
+	    delta_group)) < 0 ||
+	    (r = desired_delta_list(c, ids.eni, "NetworkInterfaces", removed,
+	    delta_eni)) < 0 ||
 	    (r = desired_delta_insts(c, ids.inst)) < 0)
 		goto out;
 	json_object_set_new(c->out, "Delta", json_true());
